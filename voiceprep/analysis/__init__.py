@@ -1,0 +1,1 @@
+"""Answer analysis: pure functions over a transcript and a bank question (no Qt, no audio)."""
