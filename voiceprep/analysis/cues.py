@@ -1,0 +1,176 @@
+"""Cue-phrase matching (docs/bank-format.md): case-insensitive, whole words, a trailing ``*``
+matches any ending, filler words and punctuation ignored; ``cue_groups`` need one phrase from
+every group close together.
+
+Two tolerances beyond the syntax, because the transcripts come from a small ASR model:
+- a multi-word cue with exactly one word misheard ("route abandonment" for "browse
+  abandonment") still hits, as a weaker *fuzzy* hit, when the other words carry most of it and
+  the misheard word looks alike;
+- a long single word with one or two letters wrong ("retension") hits fuzzily too.
+And one guard: a hit under a negation in the same clause ("I wouldn't run an A/B test") is
+marked ``negated`` so coverage can discount it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from voiceprep.analysis.text import Token, normalize
+
+GROUP_WINDOW = 30  # content tokens: "close together" for cue_groups (about two spoken sentences)
+NEGATION_LOOKBACK = 5
+_NEGATORS = {"not", "no", "never", "nothing", "none", "nor", "instead", "rather", "cannot"}
+_CLAUSE_BREAK = {"but", "and", "because", "so", "then", "which", "although", "though", "while"}
+_STOP = {"the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "is", "are", "we", "i", "it", "that", "this",
+         "be", "by", "with", "at", "as", "our", "my", "you", "they", "what", "how", "do", "if"}
+
+
+@dataclass(frozen=True)
+class CueWord:
+    text: str
+    stem: bool
+
+
+@dataclass(frozen=True)
+class Cue:
+    raw: str
+    words: tuple[CueWord, ...]
+
+    @property
+    def chars(self) -> int:
+        return sum(len(w.text) for w in self.words)
+
+
+@dataclass(frozen=True)
+class CueHit:
+    cue: str
+    tok_start: int  # index into the full token list
+    tok_end: int  # one past the last token
+    fuzzy: bool = False
+    negated: bool = False
+
+
+@lru_cache(maxsize=4096)
+def parse_cue(raw: str) -> Cue | None:
+    words: list[CueWord] = []
+    for piece in raw.split():
+        stem = piece.endswith("*")
+        parts = normalize(piece.rstrip("*"))
+        for j, p in enumerate(parts):
+            words.append(CueWord(p, stem and j == len(parts) - 1))
+    return Cue(raw, tuple(words)) if words else None
+
+
+def _word_match(cw: CueWord, tok: str) -> bool:
+    if cw.stem:
+        return tok.startswith(cw.text)
+    return tok == cw.text or (tok.endswith("'s") and tok[:-2] == cw.text)
+
+
+def _similar(cw: CueWord, tok: str, threshold: float) -> bool:
+    target = cw.text
+    if cw.stem:
+        tok = tok[: len(target) + 2]
+    if abs(len(tok) - len(target)) > 3 or tok in _STOP:
+        return False
+    sm = SequenceMatcher(None, target, tok)
+    return sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold and sm.ratio() >= threshold
+
+
+class CueMatcher:
+    """Matches cue phrases over the content tokens of one transcript (fillers removed)."""
+
+    def __init__(self, tokens: list[Token], skip: set[int] | None = None) -> None:
+        skip = skip or set()
+        self.tokens = tokens
+        self.content = [i for i in range(len(tokens)) if i not in skip]  # content position -> token index
+        self.norms = [tokens[i].norm for i in self.content]
+        self._cache: dict[str, list[tuple[int, int, bool]]] = {}
+
+    def _find(self, cue: Cue) -> list[tuple[int, int, bool]]:
+        """(content start, content end, fuzzy) of every hit of ``cue``."""
+        if cue.raw in self._cache:
+            return self._cache[cue.raw]
+        n, out = len(cue.words), []
+        norms = self.norms
+        for i in range(len(norms) - n + 1):
+            misses = [k for k in range(n) if not _word_match(cue.words[k], norms[i + k])]
+            if not misses:
+                out.append((i, i + n, False))
+            elif len(misses) == 1 and self._fuzzy_ok(cue, misses[0], norms[i + misses[0]]):
+                out.append((i, i + n, True))
+        self._cache[cue.raw] = out
+        return out
+
+    @staticmethod
+    def _fuzzy_ok(cue: Cue, miss: int, tok: str) -> bool:
+        cw = cue.words[miss]
+        if len(cue.words) == 1:
+            return len(cw.text) >= 8 and tok[:1] == cw.text[:1] and _similar(cw, tok, 0.85)
+        anchor = cue.chars - len(cw.text)
+        longest = max(len(w.text) for k, w in enumerate(cue.words) if k != miss)
+        return anchor >= 8 and longest >= 7 and len(cw.text) >= 4 and _similar(cw, tok, 0.5)
+
+    def _negated(self, c_start: int) -> bool:
+        tokens = self.tokens
+        for back in range(1, NEGATION_LOOKBACK + 1):
+            c = c_start - back
+            if c < 0:
+                return False
+            tok = tokens[self.content[c]]
+            if tok.sentence_end or tok.comma_after or tok.norm in _CLAUSE_BREAK:
+                return False
+            if tok.norm in _NEGATORS or tok.norm.endswith("n't"):
+                return True
+        return False
+
+    def _hit(self, cue: str, c0: int, c1: int, fuzzy: bool) -> CueHit:
+        return CueHit(cue, self.content[c0], self.content[c1 - 1] + 1, fuzzy, self._negated(c0))
+
+    def match(self, cues: tuple[str, ...] | list[str]) -> list[CueHit]:
+        hits: list[CueHit] = []
+        for raw in cues:
+            cue = parse_cue(raw)
+            if cue is None:
+                continue
+            hits.extend(self._hit(raw, a, b, f) for a, b, f in self._find(cue))
+        hits.sort(key=lambda h: (h.tok_start, h.fuzzy))
+        return hits
+
+    def match_groups(self, groups: tuple[tuple[str, ...], ...]) -> list[CueHit]:
+        """Spans where every group has a hit within GROUP_WINDOW content tokens (one per anchor)."""
+        if not groups:
+            return []
+        per_group: list[list[tuple[int, int, bool, bool]]] = []
+        for group in groups:
+            found = []
+            for raw in group:
+                cue = parse_cue(raw)
+                if cue is None:
+                    continue
+                for a, b, f in self._find(cue):
+                    found.append((a, b, f, self._negated(a)))
+            if not found:
+                return []
+            per_group.append(sorted(found))
+        out: list[CueHit] = []
+        last_end = -1
+        for a0, b0, f0, n0 in per_group[0]:
+            parts = [(a0, b0, f0, n0)]
+            for other in per_group[1:]:
+                near = [h for h in other if abs(h[0] - a0) <= GROUP_WINDOW]
+                if not near:
+                    break
+                parts.append(min(near, key=lambda h: abs(h[0] - a0)))
+            else:
+                a = min(p[0] for p in parts)
+                b = max(p[1] for p in parts)
+                if a < last_end:
+                    continue
+                last_end = b
+                label = " + ".join(" ".join(self.norms[p[0] : p[1]]) for p in parts)
+                out.append(CueHit(label, self.content[a], self.content[b - 1] + 1,
+                                  any(p[2] for p in parts), any(p[3] for p in parts)))
+        return out

@@ -1,0 +1,197 @@
+"""Filler words and hedges, told apart from the same words used for their meaning.
+
+"like" is a filler in "it's, like, retention" but not in "I like this", "looks like a bug" or
+"features like search"; "so" only when it opens a sentence; "right" only as a "right?" tag;
+"you know" / "I mean" / "kind of" not when they carry meaning ("do you know", "what I mean is",
+"what kind of metric"). Hedges ("I guess", "maybe") are reported apart from fillers. A phrase in
+both lists (the defaults put "kind of"/"sort of" in both) counts as a filler only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from voiceprep.analysis.text import Token, normalize
+
+# Spellings Whisper uses for the same hesitation sound.
+_INTERJECTION_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("um", re.compile(r"^u+m+$|^m+$")),
+    ("uh", re.compile(r"^u+h+$")),
+    ("er", re.compile(r"^e+r+$")),
+    ("erm", re.compile(r"^e+r+m+$")),
+    ("ah", re.compile(r"^a+h+$")),
+    ("hmm", re.compile(r"^h+m+$|^m+h*m+$")),
+)
+
+_SUBJECTS = {"i", "you", "we", "they", "he", "she", "people", "users", "members", "customers", "would", "i'd",
+             "we'd", "you'd", "they'd", "do", "don't", "didn't", "does", "doesn't", "did", "to", "really", "also",
+             "not", "who", "that", "kids", "folks", "viewers", "subscribers", "might", "will", "i'll", "we'll"}
+_COMPARATIVE = {"look", "looks", "looked", "looking", "seem", "seems", "seemed", "sound", "sounds", "sounded",
+                "feel", "feels", "felt", "just", "more", "less", "much", "exactly", "something", "anything",
+                "nothing", "everything", "things", "stuff", "thing", "something's", "lot", "alike", "likely"}
+_BE_OR_CONJ = {"is", "was", "are", "were", "it's", "that's", "there's", "he's", "she's", "i'm", "we're", "they're",
+               "and", "but", "so", "or", "because", "then", "be", "been", "its", "um", "uh", "just", "it", "was",
+               "er", "ah", "hmm", "you", "know", "mean", "basically", "actually", "literally", "being"}
+_DETERMINERS = {"what", "this", "that", "the", "a", "an", "any", "some", "every", "which", "one", "same",
+                "different", "each", "these", "those", "no", "all", "whatever", "certain", "our", "their", "my",
+                "your", "his", "her", "its", "another", "other", "right", "best", "first", "new", "worst", "that's"}
+_YOU_KNOW_NOT_BEFORE = {"do", "did", "does", "don't", "didn't", "if", "as", "would", "what", "whether", "you'd",
+                        "how", "let", "to", "who", "they", "we", "i", "cause"}
+_YOU_KNOW_NOT_AFTER = {"what", "how", "that", "why", "whether", "if", "who", "where", "when", "it", "him", "her",
+                       "them", "this", "about", "the", "a", "an", "me", "us", "which", "more", "exactly", "your"}
+_I_MEAN_NOT_BEFORE = {"what", "which", "than", "do", "did", "if"}
+_I_MEAN_NOT_AFTER = {"it", "that", "to", "by", "what", "this", "when", "business", "exactly"}
+_RIGHT_NOT_BEFORE = {"the", "is", "that's", "a", "was", "all", "not", "be", "it's", "am", "are", "were", "exactly"}
+_NO_REPEAT = {"that", "had", "is", "very", "really", "no", "bye", "ha", "so", "far"}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A matched filler/hedge: canonical phrase and token range [tok_start, tok_end)."""
+
+    phrase: str
+    tok_start: int
+    tok_end: int
+    kind: str = "filler"  # "filler" | "repetition" | "hedge"
+
+
+def _interjection(norm: str) -> str | None:
+    for name, pat in _INTERJECTION_FORMS:
+        if pat.match(norm):
+            return name
+    return None
+
+
+def _sentence_start(tokens: list[Token], i: int) -> bool:
+    return i == 0 or tokens[i - 1].sentence_end
+
+
+def _prev(tokens: list[Token], i: int) -> str | None:
+    return None if i == 0 or tokens[i - 1].sentence_end else tokens[i - 1].norm
+
+
+def _next(tokens: list[Token], i: int) -> str | None:
+    return tokens[i + 1].norm if i + 1 < len(tokens) and not tokens[i].sentence_end else None
+
+
+def _is_number(s: str | None) -> bool:
+    return bool(s) and (s[0].isdigit() or s in _NUMBER_WORDS)  # type: ignore[index]
+
+
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "thirty",
+                 "forty", "fifty", "hundred", "a", "half", "maybe"}
+
+
+def _phrase_ok(phrase: str, tokens: list[Token], i: int, n: int) -> bool:
+    """Context rules for phrases that are fillers only in some uses. ``i`` = first token, ``n`` = length."""
+    prev, nxt = _prev(tokens, i), _next(tokens, i + n - 1)
+    last = tokens[i + n - 1]
+    pause_after = last.comma_after or last.sentence_end
+    pause_before = prev is None or tokens[i - 1].comma_after
+    if phrase == "like":
+        if pause_before and pause_after:
+            return True
+        if prev in _SUBJECTS or prev in _COMPARATIVE:
+            return False
+        if prev is None or prev in _BE_OR_CONJ or pause_after or pause_before or _is_number(nxt):
+            return True
+        return False  # "features like search", "a day like today"
+    if phrase == "so":
+        return _sentence_start(tokens, i) and nxt not in {"that", "far", "much", "many", "long"}
+    if phrase == "right":
+        return last.question and prev not in _RIGHT_NOT_BEFORE
+    if phrase == "you know":
+        if pause_before and pause_after:
+            return True
+        return prev not in _YOU_KNOW_NOT_BEFORE and (nxt not in _YOU_KNOW_NOT_AFTER or pause_after)
+    if phrase == "i mean":
+        return prev not in _I_MEAN_NOT_BEFORE and (nxt not in _I_MEAN_NOT_AFTER or pause_after)
+    if phrase in ("kind of", "sort of"):
+        return prev not in _DETERMINERS
+    return True
+
+
+def _phrase_table(phrases: tuple[str, ...] | list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    table = [(p.strip().lower(), tuple(normalize(p))) for p in phrases]
+    table = [(p, t) for p, t in table if t]
+    return sorted(table, key=lambda x: -len(x[1]))  # longest first: "i feel like" before "like"
+
+
+def find_fillers(tokens: list[Token], fillers: tuple[str, ...] | list[str]) -> list[Hit]:
+    table = _phrase_table(fillers)
+    interjections = {p for p, t in table if len(t) == 1 and _interjection(t[0]) == t[0]}
+    hits: list[Hit] = []
+    used = [False] * len(tokens)
+    for i, tok in enumerate(tokens):
+        if used[i]:
+            continue
+        form = _interjection(tok.norm)
+        if form and (form in interjections or (form == "erm" and "er" in interjections)):
+            hits.append(Hit(form, i, i + 1))
+            used[i] = True
+            continue
+        for phrase, parts in table:
+            n = len(parts)
+            if tuple(t.norm for t in tokens[i : i + n]) != parts or any(used[i : i + n]):
+                continue
+            if any(tokens[k].sentence_end for k in range(i, i + n - 1)):
+                continue
+            if _phrase_ok(phrase, tokens, i, n):
+                hits.append(Hit(phrase, i, i + n))
+                for k in range(i, i + n):
+                    used[k] = True
+                break
+    hits.extend(_repetitions(tokens, used))
+    hits.sort(key=lambda h: h.tok_start)
+    return hits
+
+
+def _repetitions(tokens: list[Token], used: list[bool]) -> list[Hit]:
+    """Immediate repeats ("I I think", "the the"); the first copy is the disfluency."""
+    out: list[Hit] = []
+    i = 0
+    while i + 1 < len(tokens):
+        a, b = tokens[i], tokens[i + 1]
+        if (
+            a.norm == b.norm
+            and a.word != b.word
+            and not used[i]
+            and not used[i + 1]
+            and a.norm not in _NO_REPEAT
+            and not a.norm[0].isdigit()
+            and not a.sentence_end
+            and not _interjection(a.norm)
+        ):
+            out.append(Hit(a.norm, i, i + 1, kind="repetition"))
+            used[i] = True
+        i += 1
+    return out
+
+
+def find_hedges(tokens: list[Token], hedges: tuple[str, ...] | list[str], taken: set[int]) -> list[Hit]:
+    """Hedge phrases not already counted as fillers (``taken``: token indices used by fillers)."""
+    table = _phrase_table(hedges)
+    hits: list[Hit] = []
+    used = [i in taken for i in range(len(tokens))]
+    for i in range(len(tokens)):
+        if used[i]:
+            continue
+        for phrase, parts in table:
+            n = len(parts)
+            if tuple(t.norm for t in tokens[i : i + n]) != parts or any(used[i : i + n]):
+                continue
+            if phrase == "just" and _next(tokens, i) in {"now", "like", "as", "launched", "because", "before", "after"}:
+                continue  # time/comparison sense
+            if phrase in ("kind of", "sort of") and _prev(tokens, i) in _DETERMINERS:
+                continue
+            hits.append(Hit(phrase, i, i + n, kind="hedge"))
+            for k in range(i, i + n):
+                used[k] = True
+            break
+    return hits
+
+
+def count_by_phrase(hits: list[Hit]) -> dict[str, int]:
+    return dict(Counter(h.phrase for h in hits).most_common())
