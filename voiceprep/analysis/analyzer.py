@@ -1,0 +1,171 @@
+"""``analyze()``: one answer transcript + its bank question -> :class:`AnswerReport`."""
+
+from __future__ import annotations
+
+import time
+
+from voiceprep.analysis import coverage as cov
+from voiceprep.analysis.delivery import find_pauses, pace, speaking_span, timing
+from voiceprep.analysis.embeddings import EmbeddingUnavailable, get_embedder
+from voiceprep.analysis.fillers import Hit, count_by_phrase, find_fillers, find_hedges
+from voiceprep.analysis.followup import follow_up
+from voiceprep.analysis.options import AnalysisOptions
+from voiceprep.analysis.report import (
+    Annotation,
+    AnswerReport,
+    FillerCluster,
+    FillerItem,
+    Fillers,
+    Hedges,
+    ReportWord,
+)
+from voiceprep.analysis.structure import analyse_structure
+from voiceprep.analysis.text import Token, tokenize
+from voiceprep.analysis.transcript import Transcript
+from voiceprep.bank.model import Bank, Question
+
+HEDGE_DENSITY_WARN = 3.0  # hedges per 100 words
+I_THINK_WARN = 3
+
+
+def analyze(
+    transcript: Transcript,
+    bank: Bank,
+    question: Question,
+    round_id: str | None = None,
+    options: AnalysisOptions | None = None,
+) -> AnswerReport:
+    """Analyse one answer. Never raises for odd input: an empty transcript gives an empty report
+    (every point missed); a missing embedding model gives cue-only coverage, flagged."""
+    options = options or AnalysisOptions()
+    t_start = time.perf_counter()
+    tokens = tokenize(transcript)
+    filler_hits = find_fillers(tokens, options.fillers)
+    filler_tokens = {k for h in filler_hits for k in range(h.tok_start, h.tok_end)}
+    hedge_hits = find_hedges(tokens, options.hedges, filler_tokens)
+
+    # words that count: have letters/digits and are not wholly filler
+    word_tokens: dict[int, list[int]] = {}
+    for k, t in enumerate(tokens):
+        word_tokens.setdefault(t.word, []).append(k)
+    counted = {w for w, ks in word_tokens.items() if not all(k in filler_tokens for k in ks)}
+    word_count = len(counted)
+
+    report = AnswerReport(
+        question=f"{bank.id}/{question.id}",
+        transcript=transcript.full_text,
+        bank_id=bank.id,
+        question_id=question.id,
+        round_id=round_id,
+        category=question.category,
+        duration_s=transcript.duration_s,
+        word_count=word_count,
+        has_timings=transcript.has_timings,
+        words=[ReportWord(w.text.strip(), w.start, w.end) for w in transcript.words],
+    )
+    span = speaking_span(transcript)
+    speaking_s = (span[1] - span[0]) if span else None
+    report.speaking_s = speaking_s
+    report.pace = pace(transcript, counted, options.wpm_low, options.wpm_high, options.pace_window_s, options.pace_step_s)
+    report.wpm = report.pace.wpm
+    report.pauses = find_pauses(transcript, options.long_pause_s, options.question_end_s)
+    report.fillers = _fillers(filler_hits, tokens, transcript, word_count, speaking_s, options)
+    report.hedges = _hedges(hedge_hits, tokens, transcript, word_count)
+
+    embedder, error = None, None
+    if options.use_embeddings:
+        try:
+            embedder = get_embedder()
+        except EmbeddingUnavailable as exc:
+            error = str(exc)
+    else:
+        error = "embeddings switched off"
+    models = cov.load_models(options.calibration)
+    model = models["embeddings"] if embedder is not None else models["cues"]
+    signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error)
+    report.coverage = cov.decide(signals, model, transcript)
+
+    report.structure = analyse_structure(bank, question, transcript, tokens, filler_tokens)
+    rnd = bank.round(round_id) if round_id else None
+    report.timing = timing(speaking_s, question.target_s, rnd.answer_target_s if rnd else None, options.timing_tolerance)
+    report.follow_up, report.follow_up_point = follow_up(question, report.coverage.points)
+    report.annotations = _annotations(report)
+    report.analysis_ms = (time.perf_counter() - t_start) * 1000.0
+    return report
+
+
+def _item(h: Hit, tokens: list[Token], transcript: Transcript) -> FillerItem:
+    w0, w1 = tokens[h.tok_start].word, tokens[h.tok_end - 1].word + 1
+    return FillerItem(
+        text=h.phrase,
+        start=transcript.words[w0].start,
+        end=transcript.words[w1 - 1].end,
+        word_start=w0,
+        word_end=w1,
+        kind=h.kind,
+    )
+
+
+def _fillers(
+    hits: list[Hit], tokens: list[Token], transcript: Transcript, words: int, speaking_s: float | None,
+    options: AnalysisOptions,
+) -> Fillers:
+    items = [_item(h, tokens, transcript) for h in hits]
+    by_word = count_by_phrase([h if h.kind != "repetition" else Hit("(repetition)", 0, 0) for h in hits])
+    res = Fillers(count=len(items), by_word=by_word, items=items)
+    total_words = words + len(items)
+    res.per_100_words = len(items) * 100.0 / total_words if total_words else None
+    if speaking_s:
+        res.per_minute = len(items) / (speaking_s / 60.0)
+    res.clusters = _clusters(items, options.cluster_window_s, options.cluster_min)
+    return res
+
+
+def _clusters(items: list[FillerItem], window: float, minimum: int) -> list[FillerCluster]:
+    """Maximal runs where ``minimum``+ fillers fall within ``window`` seconds (merged)."""
+    timed = [i for i in items if i.start is not None]
+    out: list[FillerCluster] = []
+    j = 0
+    for i in range(len(timed)):
+        j = max(j, i)
+        while j + 1 < len(timed) and timed[j + 1].start - timed[i].start <= window:  # type: ignore[operator]
+            j += 1
+        if j - i + 1 >= minimum:
+            start, end = timed[i].start, timed[j].end or timed[j].start
+            group = timed[i : j + 1]
+            if out and start <= out[-1].end:  # type: ignore[operator]
+                last = out[-1]
+                new = [g.text for g in group if g.start > last.end]  # type: ignore[operator]
+                last.end = max(last.end, end)  # type: ignore[type-var]
+                last.words.extend(new)
+                last.count += len(new)
+            else:
+                out.append(FillerCluster(start=start, end=end, count=len(group), words=[g.text for g in group]))  # type: ignore[arg-type]
+    return out
+
+
+def _hedges(hits: list[Hit], tokens: list[Token], transcript: Transcript, words: int) -> Hedges:
+    res = Hedges(count=len(hits), by_word=count_by_phrase(hits), items=[_item(h, tokens, transcript) for h in hits])
+    res.per_100_words = len(hits) * 100.0 / words if words else None
+    n_think = res.by_word.get("i think", 0)
+    if n_think >= I_THINK_WARN:
+        res.warnings.append(f'"I think" {n_think} times: state your view directly.')
+    if res.per_100_words is not None and res.per_100_words > HEDGE_DENSITY_WARN and len(hits) >= 3:
+        res.warnings.append(f"{res.per_100_words:.1f} hedges per 100 words: it sounds unsure; commit to a position.")
+    return res
+
+
+def _annotations(r: AnswerReport) -> list[Annotation]:
+    out = [Annotation(i.kind, i.word_start, i.word_end, i.text) for i in r.fillers.items]
+    out += [Annotation("hedge", i.word_start, i.word_end, i.text) for i in r.hedges.items]
+    for p in r.coverage.points:
+        if p.evidence is not None:
+            out.append(Annotation("evidence", p.evidence.word_start, p.evidence.word_end, p.id))
+    for pause in r.pauses.long:
+        out.append(Annotation("pause", pause.after_word + 1, pause.after_word + 1, f"{pause.seconds:.1f}s"))
+    if r.structure.star is not None:
+        for part in r.structure.star.parts:
+            if part.word_end > part.word_start:
+                out.append(Annotation("star", part.word_start, part.word_end, part.name))
+    out.sort(key=lambda a: (a.word_start, a.kind))
+    return out

@@ -1,0 +1,291 @@
+"""Key-point coverage: is each key point of the question covered, partly covered or missed,
+how sure are we, and which words earned it.
+
+Signals per key point (:func:`extract`):
+- the bank's cue phrases and cue groups (exact, fuzzy for ASR errors, negated);
+- cosine similarity between the key point's text and sliding windows of 1-2 sentences of the
+  answer (all-MiniLM-L6-v2), plus how much the best window stands out from the rest;
+- how on-topic the whole answer is (answer vs the question prompt and its key points).
+A small logistic model over these signals (:class:`CoverageModel`), fitted on the dev split of
+the labelled set in ``tests/data/coverage`` by ``bench/bench_coverage.py --write``, turns them
+into P(covered) and P(at least partial); the thresholds are chosen on the same dev data. The
+fitted numbers ship in ``assets/analysis/coverage-calibration.json``. Without the embedding
+model a cue-only model from the same file is used and the report says so.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from voiceprep.analysis.cues import CueHit, CueMatcher
+from voiceprep.analysis.report import Coverage, Evidence, PointResult
+from voiceprep.analysis.text import Sentence, Token, sentences
+from voiceprep.analysis.transcript import Transcript
+from voiceprep.bank.model import KeyPoint, Question
+
+DEFAULT_WINDOWS = (1, 2)
+
+
+@dataclass
+class Window:
+    tok_start: int
+    tok_end: int
+    text: str
+    size: int = 1  # sentences in the window
+
+
+@dataclass
+class PointSignals:
+    point: KeyPoint
+    hits: list[CueHit] = field(default_factory=list)  # plain cues
+    group_hits: list[CueHit] = field(default_factory=list)
+    sims: np.ndarray | None = None  # cosine per window
+
+    @property
+    def exact(self) -> list[CueHit]:
+        return [h for h in self.hits + self.group_hits if not h.fuzzy and not h.negated]
+
+
+@dataclass
+class AnswerSignals:
+    tokens: list[Token]
+    windows: list[Window]
+    points: list[PointSignals]
+    topic_sim: float | None = None  # whole answer vs prompt + key points
+    embeddings_used: bool = False
+    embedding_error: str | None = None
+
+
+def make_windows(tokens: list[Token], sizes: tuple[int, ...] = DEFAULT_WINDOWS, skip: set[int] | None = None) -> list[Window]:
+    """Sliding windows of ``sizes`` consecutive sentences; text without filler tokens."""
+    skip = skip or set()
+    sents: list[Sentence] = sentences(tokens)
+    out: list[Window] = []
+    for n in sizes:
+        if n > len(sents) and out:
+            continue
+        for i in range(max(1, len(sents) - n + 1)):
+            group = sents[i : i + n]
+            if not group:
+                continue
+            a, b = group[0].tok_start, group[-1].tok_end
+            text = " ".join(tokens[k].norm for k in range(a, b) if k not in skip)
+            if text:
+                out.append(Window(a, b, text, n))
+    return out
+
+
+def extract(
+    question: Question,
+    tokens: list[Token],
+    filler_tokens: set[int],
+    embedder: object | None,
+    window_sizes: tuple[int, ...] = DEFAULT_WINDOWS,
+    embedding_error: str | None = None,
+) -> AnswerSignals:
+    matcher = CueMatcher(tokens, filler_tokens)
+    points = [
+        PointSignals(kp, matcher.match(kp.cues), matcher.match_groups(kp.cue_groups)) for kp in question.key_points
+    ]
+    windows = make_windows(tokens, window_sizes, filler_tokens)
+    sig = AnswerSignals(tokens, windows, points, embedding_error=embedding_error)
+    if embedder is not None and windows:
+        kp_vecs = embedder.embed_cached([kp.text for kp in question.key_points])  # type: ignore[attr-defined]
+        topic_vec = embedder.embed_cached([question.prompt + " " + " ".join(kp.text for kp in question.key_points)])  # type: ignore[attr-defined]
+        full = " ".join(t.norm for k, t in enumerate(tokens) if k not in filler_tokens)
+        win_vecs = embedder.embed([w.text for w in windows] + [full])  # type: ignore[attr-defined]
+        sims = kp_vecs @ win_vecs[:-1].T
+        for p, row in zip(points, sims):
+            p.sims = row
+        sig.topic_sim = float(topic_vec[0] @ win_vecs[-1])
+        sig.embeddings_used = True
+    return sig
+
+
+# ---- features -------------------------------------------------------------------------------
+
+CUE_FEATURES = ("cue_exact", "cue_distinct", "cue_group", "cue_fuzzy_only", "cue_negated_only", "cue_density")
+SIM_FEATURES = ("sim_max", "sim_top2", "sim_z", "sim_cue_window", "topic_sim", "sim_rank")
+
+
+def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
+    p = sig.points[i]
+    exact = p.exact
+    distinct = {h.cue for h in exact}
+    n_tok = max(len(sig.tokens), 1)
+    vals: dict[str, float] = {
+        "cue_exact": 1.0 if exact else 0.0,
+        "cue_distinct": math.log1p(len(distinct)),
+        "cue_group": 1.0 if any(not h.negated for h in p.group_hits) else 0.0,
+        "cue_fuzzy_only": 1.0 if not exact and any(h.fuzzy and not h.negated for h in p.hits + p.group_hits) else 0.0,
+        "cue_negated_only": 1.0 if not exact and any(h.negated for h in p.hits + p.group_hits) else 0.0,
+        "cue_density": len(exact) * 100.0 / n_tok,
+    }
+    if p.sims is not None and len(p.sims):
+        s = np.sort(p.sims)[::-1]
+        vals["sim_max"] = float(s[0])
+        vals["sim_top2"] = float(s[:2].mean())
+        vals["sim_z"] = float((s[0] - p.sims.mean()) / (p.sims.std() + 0.05))
+        vals["sim_cue_window"] = _cue_window_sim(sig, p)
+        vals["topic_sim"] = sig.topic_sim or 0.0
+        # is this point the one its best window talks about most? (1 = yes)
+        best = int(np.argmax(p.sims))
+        col = [q.sims[best] for q in sig.points if q.sims is not None]
+        vals["sim_rank"] = 1.0 if p.sims[best] >= max(col) - 1e-6 else 0.0
+    return [vals.get(n, 0.0) for n in names]
+
+
+def _cue_window_sim(sig: AnswerSignals, p: PointSignals) -> float:
+    """Similarity of the best window that contains an exact cue hit (0 without one)."""
+    if p.sims is None:
+        return 0.0
+    best = 0.0
+    for h in p.exact:
+        for j, w in enumerate(sig.windows):
+            if w.tok_start <= h.tok_start < w.tok_end:
+                best = max(best, float(p.sims[j]))
+    return best
+
+
+# ---- the calibrated decision -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Logistic:
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+    threshold: float
+
+    def prob(self, x: list[float]) -> float:
+        z = self.bias + sum(w * (v - m) / s for w, v, m, s in zip(self.weights, x, self.mean, self.std))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"names": list(self.names), "weights": list(self.weights), "bias": self.bias,
+                "mean": list(self.mean), "std": list(self.std), "threshold": self.threshold}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, object]) -> "Logistic":
+        return cls(tuple(d["names"]), tuple(d["weights"]), float(d["bias"]), tuple(d["mean"]),  # type: ignore[arg-type]
+                   tuple(d["std"]), float(d["threshold"]))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class CoverageModel:
+    """P(covered) and P(covered or partial), each with its decision threshold."""
+
+    covered: Logistic
+    any: Logistic
+    windows: tuple[int, ...] = DEFAULT_WINDOWS
+    topic_floor: float | None = None  # answers less on-topic than this get nothing "covered"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
+                "topic_floor": self.topic_floor}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
+        return cls(Logistic.from_dict(d["covered"]), Logistic.from_dict(d["any"]),  # type: ignore[arg-type]
+                   tuple(d.get("windows", DEFAULT_WINDOWS)), d.get("topic_floor"))  # type: ignore[arg-type]
+
+
+def calibration_path() -> Path:
+    from voiceprep import paths
+
+    return paths.assets_dir() / "analysis" / "coverage-calibration.json"
+
+
+@lru_cache(maxsize=8)
+def load_models(path: str | None = None) -> dict[str, CoverageModel]:
+    """{"embeddings": model, "cues": model} from the calibration file; built-in fallbacks if absent."""
+    p = Path(path) if path else calibration_path()
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+        return {k: CoverageModel.from_dict(raw["models"][k]) for k in ("embeddings", "cues")}
+    except (OSError, ValueError, KeyError, TypeError):
+        return _fallback_models()
+
+
+def _fallback_models() -> dict[str, CoverageModel]:
+    """Hand-set last resort if the calibration file is missing or broken: a cue decides."""
+    names = ("cue_exact", "cue_distinct", "cue_fuzzy_only", "cue_negated_only")
+    cov = Logistic(names, (3.0, 1.0, 1.0, -1.0), -2.0, (0.0,) * 4, (1.0,) * 4, 0.5)
+    anyp = Logistic(names, (3.0, 1.0, 2.0, 1.0), -1.0, (0.0,) * 4, (1.0,) * 4, 0.5)
+    m = CoverageModel(cov, anyp)
+    return {"embeddings": m, "cues": m}
+
+
+def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> Coverage:
+    cov = Coverage(
+        method="cues+embeddings" if sig.embeddings_used else "cues-only",
+        embeddings_used=sig.embeddings_used,
+        embedding_error=sig.embedding_error,
+    )
+    off_topic = (
+        model.topic_floor is not None and sig.topic_sim is not None and sig.topic_sim < model.topic_floor
+    )
+    total_w = sum(p.point.weight for p in sig.points) or 1.0
+    score = 0.0
+    for i, p in enumerate(sig.points):
+        pc = model.covered.prob(features(sig, i, model.covered.names))
+        pa = max(pc, model.any.prob(features(sig, i, model.any.names)))
+        if pc >= model.covered.threshold and not off_topic:
+            status, conf = "covered", pc
+        elif pa >= model.any.threshold:
+            status, conf = "partial", pa
+        else:
+            status, conf = "missed", 1.0 - pa
+        ev = _evidence(sig, p, transcript) if status != "missed" else None
+        cov.points.append(
+            PointResult(
+                id=p.point.id,
+                text=p.point.text,
+                status=status,
+                confidence=round(conf, 3),
+                evidence=ev,
+                weight=p.point.weight,
+                similarity=None if p.sims is None or not len(p.sims) else round(float(p.sims.max()), 3),
+                cues_matched=sorted({h.cue for h in p.hits + p.group_hits if not h.negated}),
+                negated=not p.exact and any(h.negated for h in p.hits + p.group_hits),
+            )
+        )
+        score += p.point.weight * (1.0 if status == "covered" else 0.5 if status == "partial" else 0.0)
+    cov.score = score / total_w
+    return cov
+
+
+def _evidence(sig: AnswerSignals, p: PointSignals, transcript: Transcript) -> Evidence | None:
+    """The window that earned the point: the most similar window holding a cue hit, else the
+    most similar window, else the first cue hit's sentence."""
+    tokens = sig.tokens
+    hits = p.exact or [h for h in p.hits + p.group_hits if not h.negated] or p.hits + p.group_hits
+    cand: list[tuple[float, int, int, str]] = []
+    if sig.windows:
+        one = [j for j, w in enumerate(sig.windows) if w.size == 1] or list(range(len(sig.windows)))
+        for j in one:
+            w = sig.windows[j]
+            has_hit = any(w.tok_start <= h.tok_start < w.tok_end for h in hits)
+            sim = float(p.sims[j]) if p.sims is not None else 0.0
+            if has_hit or (p.sims is not None and not hits):
+                cand.append((sim + (1.0 if has_hit else 0.0), w.tok_start, w.tok_end, "cue" if has_hit else "embedding"))
+    if not cand:
+        return None
+    _, a, b, source = max(cand)
+    if source == "cue" and p.sims is not None:
+        source = "cue+embedding"
+    if source.startswith("cue") and not p.exact:
+        source = source.replace("cue", "fuzzy-cue")
+    w0, w1 = tokens[a].word, tokens[b - 1].word + 1
+    words = transcript.words
+    text = " ".join(w.text.strip() for w in words[w0:w1]).strip()
+    return Evidence(text=text, start=words[w0].start, end=words[w1 - 1].end, word_start=w0, word_end=w1, source=source)
+

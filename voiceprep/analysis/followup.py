@@ -1,0 +1,50 @@
+"""The next interviewer question: probe the most important key point the answer missed.
+
+Prefers one of the bank's own follow-ups when it is about that point (its words hit the
+point's cues), since a human wrote it; otherwise turns the key point into a question. With
+nothing missed, asks the bank's first follow-up (if any).
+"""
+
+from __future__ import annotations
+
+import re
+
+from voiceprep.analysis.cues import CueMatcher
+from voiceprep.analysis.report import PointResult
+from voiceprep.analysis.transcript import Transcript
+from voiceprep.analysis.text import tokenize
+from voiceprep.bank.model import Question
+
+_PRIORITY = {"missed": 0, "partial": 1}
+
+
+def pick_point(question: Question, points: list[PointResult]) -> PointResult | None:
+    gaps = [p for p in points if p.status in _PRIORITY]
+    if not gaps:
+        return None
+    order = {kp.id: i for i, kp in enumerate(question.key_points)}
+    return min(gaps, key=lambda p: (_PRIORITY[p.status], -p.weight, order.get(p.id, 99)))
+
+
+def follow_up(question: Question, points: list[PointResult]) -> tuple[str | None, str | None]:
+    """(question text, key-point id it probes or None)."""
+    target = pick_point(question, points)
+    if target is None:
+        return (question.follow_ups[0] if question.follow_ups else None), None
+    kp = question.key_point(target.id)
+    if kp is not None:
+        for fu in question.follow_ups:
+            m = CueMatcher(tokenize(Transcript.from_text(fu)))
+            if any(not h.fuzzy for h in m.match(kp.cues)):
+                return fu, target.id
+    return _from_point(target.text, target.status), target.id
+
+
+def _from_point(text: str, status: str) -> str:
+    core = re.split(r":|;| such as | like | e\.g\.", text, maxsplit=1)[0].strip().rstrip(".")
+    if not core:
+        return "Can you say more about that?"
+    core = core[0].lower() + core[1:]
+    if status == "partial":
+        return f"Let's go one level deeper. Concretely, how would you {core}?"
+    return f"You didn't get to this: how would you {core}?"
