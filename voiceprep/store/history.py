@@ -65,6 +65,7 @@ class HistoryStore:
         data = Path(data_dir) if data_dir is not None else paths.default_data_dir()
         try:
             paths.ensure_private_dir(data)
+            paths.ensure_private_dir(paths.recordings_dir(data))
         except OSError as exc:
             raise translate(exc, f"creating the data folder {data}") from exc
         return cls(Database.open(paths.database_path(data)), data)
