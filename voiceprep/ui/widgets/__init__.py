@@ -1,0 +1,1 @@
+"""Small custom-painted widgets (QPainter: PySide6-Essentials has no QtCharts)."""
