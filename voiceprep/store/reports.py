@@ -132,7 +132,7 @@ def _summary_rows(rec: AttemptRecord) -> list[tuple[str, str]]:
         ("Time", f"{_mmss(rec.answer_s)} against a target of {_mmss(target)}"
          + (f" — {timing.get('verdict')}" if timing.get("verdict") else "")),
     ]
-    if r.get("time_to_first_word_s") or _g(r, "pauses", "time_to_first_word_s") is not None:
+    if _g(r, "pauses", "time_to_first_word_s") is not None:
         rows.append(("Time to first word", _fmt(_g(r, "pauses", "time_to_first_word_s"), 1, " s")))
     return rows
 
@@ -341,7 +341,7 @@ def _attempt_section_md(rec: AttemptRecord, tips: Sequence[str] = (), level: int
         lines += ["", f"{h2} Pace (comfortable {pace.get('low')}–{pace.get('high')} wpm)", ""]
         lines.append(" · ".join(f"{_mmss(w.get('start'))} {float(w.get('wpm', 0)):.0f}" for w in series if isinstance(w, dict)))
     lines += ["", f"{h2} Transcript", "",
-              "_Legend: ~~filler~~, _hedge_, **key-point evidence**, ⏸ long pause._", "", _transcript_md(rec)]
+              "Legend: ~~filler~~, _hedge_, **key-point evidence**, ⏸ long pause.", "", _transcript_md(rec)]
     structure = _structure_lines(rec)
     if structure:
         lines += ["", f"{h2} Structure", ""] + [f"- {_md_escape(s)}" for s in structure]
