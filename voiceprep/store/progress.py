@@ -308,7 +308,7 @@ def transcript_diff(store: HistoryStore, a_id: int, b_id: int) -> list[DiffOp]:
 # -- trends ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TrendPoint:
     at: datetime
     value: float
@@ -345,13 +345,14 @@ def trends(
         "ORDER BY a.started_at, a.id",
         tuple(params), "reading trends",
     )
+    series = [out[m] for m in metrics]
     for r in rows:
-        at = from_iso(r[1])
-        q = f"{r[2]}/{r[3]}"
-        for i, m in enumerate(metrics):
-            v = r[4 + i]
+        aid, started, bank_id, question_id, *values = tuple(r)
+        at = from_iso(started)
+        q = f"{bank_id}/{question_id}"
+        for target, v in zip(series, values):
             if v is not None:
-                out[m].append(TrendPoint(at, float(v), int(r[0]), q))
+                target.append(TrendPoint(at, float(v), aid, q))  # type: ignore[arg-type]
     return out
 
 
@@ -370,14 +371,24 @@ NEVER_PRACTISED_RANK = 0.55  # ranks after clearly poor answers, before decent o
 def attempt_score(s: AttemptSummary) -> float | None:
     """0..1 quality used for scheduling: key-point coverage, less 0.1 for a length outside the target
     band and 0.1 for more than 4 fillers a minute. None when the attempt has no coverage score."""
-    if s.coverage is None:
+    return _score(s.coverage, s.timing_verdict, s.fillers_per_min)
+
+
+def _score(coverage: float | None, verdict: str | None, fillers_per_min: float | None) -> float | None:
+    if coverage is None:
         return None
-    score = s.coverage
-    if s.timing_verdict in ("short", "long"):
+    score = coverage
+    if verdict in ("short", "long"):
         score -= 0.1
-    if s.fillers_per_min is not None and s.fillers_per_min > 4:
+    if fillers_per_min is not None and fillers_per_min > 4:
         score -= 0.1
     return max(0.0, min(1.0, score))
+
+
+@dataclass(slots=True)
+class _Scored:
+    started_at: str
+    score: float | None
 
 
 def next_interval(previous_days: float, score: float, ease: float) -> tuple[float, float]:
@@ -414,37 +425,41 @@ def review_schedule(store: HistoryStore, candidates: Sequence[str] | None = None
     """Every question's review state. ``candidates`` ("BANK/QUESTION" from the loaded banks) limits
     the result to those and adds the never-practised ones; None = every practised question."""
     now = now or now_utc()
+    # Only the columns the score needs: this runs on the home screen over the whole history.
     rows = store.db.read(
-        f"SELECT {_SUMMARY_SELECT} FROM attempts a WHERE a.status=? ORDER BY a.started_at, a.id",
+        "SELECT bank_id, question_id, started_at, coverage, timing_verdict, fillers_per_min FROM attempts "
+        "WHERE status=? ORDER BY started_at, id",
         (STATUS_FINISHED,), "reading practice history",
     )
-    by_q: dict[str, list[AttemptSummary]] = {}
-    for r in rows:
-        s = AttemptSummary(**summary_from_row(r, store.data_dir))
-        by_q.setdefault(s.question, []).append(s)
+    by_q: dict[str, list[_Scored]] = {}
+    for bank_id, question_id, started_at, coverage, verdict, fpm in rows:
+        by_q.setdefault(f"{bank_id}/{question_id}", []).append(
+            _Scored(started_at, _score(coverage, verdict, fpm)))
     wanted = list(dict.fromkeys(candidates)) if candidates is not None else list(by_q)
     items: list[ReviewItem] = []
     for q in wanted:
         history = by_q.get(q, [])
-        scored = [(s, attempt_score(s)) for s in history]
-        scored = [(s, sc) for s, sc in scored if sc is not None]
+        scored = [h for h in history if h.score is not None]
         if not scored:
             items.append(ReviewItem(q, True, None, None, len(history), 0.0,
-                                    history[-1].started_at if history else None,
+                                    from_iso(history[-1].started_at) if history else None,
                                     "never practised" if not history else "no score yet"))
             continue
         interval, ease = 0.0, 2.5
-        for _, sc in scored:
-            interval, ease = next_interval(interval, sc, ease)
-        last, last_score = scored[-1]
-        due_at = last.started_at + timedelta(days=interval)
+        for h in scored:
+            interval, ease = next_interval(interval, h.score, ease)  # type: ignore[arg-type]
+        last = scored[-1]
+        last_score: float = last.score  # type: ignore[assignment]
+        last_at = from_iso(last.started_at)
+        assert last_at is not None
+        due_at = last_at + timedelta(days=interval)
         if last_score < POOR:
             reason = f"weak last time ({last_score:.0%})"
         elif last_score < GOOD:
             reason = f"fair last time ({last_score:.0%})"
         else:
             reason = f"strong last time ({last_score:.0%}); keeping it fresh"
-        items.append(ReviewItem(q, due_at <= now, due_at, last_score, len(history), interval, last.started_at, reason))
+        items.append(ReviewItem(q, due_at <= now, due_at, last_score, len(history), interval, last_at, reason))
     return items
 
 
