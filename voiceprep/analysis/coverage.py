@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +47,7 @@ class PointSignals:
     hits: list[CueHit] = field(default_factory=list)  # plain cues
     group_hits: list[CueHit] = field(default_factory=list)
     sims: np.ndarray | None = None  # cosine per window
+    sub_sims: np.ndarray | None = None  # (sub-items of the point text, windows)
 
     @property
     def exact(self) -> list[CueHit]:
@@ -97,36 +99,66 @@ def extract(
     sig = AnswerSignals(tokens, windows, points, embedding_error=embedding_error)
     if embedder is not None and windows:
         kp_vecs = embedder.embed_cached([kp.text for kp in question.key_points])  # type: ignore[attr-defined]
+        subs = [subitems(kp.text) for kp in question.key_points]
+        sub_vecs = embedder.embed_cached([s for group in subs for s in group])  # type: ignore[attr-defined]
         topic_vec = embedder.embed_cached([question.prompt + " " + " ".join(kp.text for kp in question.key_points)])  # type: ignore[attr-defined]
         full = " ".join(t.norm for k, t in enumerate(tokens) if k not in filler_tokens)
         win_vecs = embedder.embed([w.text for w in windows] + [full])  # type: ignore[attr-defined]
         sims = kp_vecs @ win_vecs[:-1].T
-        for p, row in zip(points, sims):
+        sub_sims = sub_vecs @ win_vecs[:-1].T
+        k = 0
+        for p, row, group in zip(points, sims, subs):
             p.sims = row
+            p.sub_sims = sub_sims[k : k + len(group)]
+            k += len(group)
         sig.topic_sim = float(topic_vec[0] @ win_vecs[-1])
         sig.embeddings_used = True
     return sig
 
 
+def subitems(text: str) -> list[str]:
+    """The parts of a key point that lists several things ("metrics such as A, B and C, and an
+    A/B test" -> the lead clause and each listed item); the whole text if it is not a list."""
+    head, sep, rest = text.partition(":")
+    body = rest if sep else text
+    parts = [p.strip(" .") for p in re.split(r",|;| and | or | such as | like ", body)]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    if sep and head.strip():
+        parts.insert(0, head.strip())
+    return parts if len(parts) >= 2 else [text]
+
+
 # ---- features -------------------------------------------------------------------------------
 
-CUE_FEATURES = ("cue_exact", "cue_distinct", "cue_group", "cue_fuzzy_only", "cue_negated_only", "cue_density")
+CUE_FEATURES = ("cue_exact", "cue_distinct", "cue_group", "cue_fuzzy_only", "cue_negated_only", "cue_negated_frac")
 SIM_FEATURES = ("sim_max", "sim_top2", "sim_z", "sim_cue_window", "topic_sim", "sim_rank")
+SUB_FEATURES = ("sub_mean", "sub_frac")
+DEPTH_FEATURES = ("ans_len", "support_tokens", "cue_hits_total")
+SUB_THRESHOLD = 0.4  # a listed item counts as mentioned when some window is this similar
 
 
 def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
     p = sig.points[i]
     exact = p.exact
-    distinct = {h.cue for h in exact}
+    distinct = _spans(exact)
     n_tok = max(len(sig.tokens), 1)
+    all_hits = p.hits + p.group_hits
     vals: dict[str, float] = {
         "cue_exact": 1.0 if exact else 0.0,
-        "cue_distinct": math.log1p(len(distinct)),
+        "cue_distinct": math.log1p(distinct),
         "cue_group": 1.0 if any(not h.negated for h in p.group_hits) else 0.0,
         "cue_fuzzy_only": 1.0 if not exact and any(h.fuzzy and not h.negated for h in p.hits + p.group_hits) else 0.0,
         "cue_negated_only": 1.0 if not exact and any(h.negated for h in p.hits + p.group_hits) else 0.0,
         "cue_density": len(exact) * 100.0 / n_tok,
+        "cue_negated_frac": sum(h.negated for h in all_hits) / len(all_hits) if all_hits else 0.0,
+        "cue_hits_total": math.log1p(len(exact)),
+        "ans_len": math.log1p(n_tok),
+        "support_tokens": math.log1p(_support(sig, p)),
     }
+    if p.sub_sims is not None and p.sub_sims.size:
+        best = p.sub_sims.max(axis=1)
+        vals["sub_mean"] = float(best.mean())
+        vals["sub_frac"] = float((best >= SUB_THRESHOLD).mean())
     if p.sims is not None and len(p.sims):
         s = np.sort(p.sims)[::-1]
         vals["sim_max"] = float(s[0])
@@ -139,6 +171,31 @@ def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
         col = [q.sims[best] for q in sig.points if q.sims is not None]
         vals["sim_rank"] = 1.0 if p.sims[best] >= max(col) - 1e-6 else 0.0
     return [vals.get(n, 0.0) for n in names]
+
+
+def _support(sig: AnswerSignals, p: PointSignals) -> int:
+    """Tokens the answer spends on the point: one-sentence windows holding an exact cue hit or
+    at least SUB_THRESHOLD similar to the point (a one-clause mention vs an elaborated point)."""
+    n = 0
+    starts = [h.tok_start for h in p.exact]
+    for j, w in enumerate(sig.windows):
+        if w.size != 1:
+            continue
+        near = p.sims is not None and p.sims[j] >= SUB_THRESHOLD
+        if near or any(w.tok_start <= s < w.tok_end for s in starts):
+            n += w.tok_end - w.tok_start
+    return n
+
+
+def _spans(hits: list[CueHit]) -> int:
+    """Distinct places the cues hit (overlapping cues such as "algorithm*" and
+    "recommendation algorithm*" on the same words count once)."""
+    n, end = 0, -1
+    for h in sorted(hits, key=lambda h: h.tok_start):
+        if h.tok_start >= end:
+            n += 1
+        end = max(end, h.tok_end)
+    return n
 
 
 def _cue_window_sim(sig: AnswerSignals, p: PointSignals) -> float:

@@ -20,9 +20,14 @@ from functools import lru_cache
 from voiceprep.analysis.text import Token, normalize
 
 GROUP_WINDOW = 30  # content tokens: "close together" for cue_groups (about two spoken sentences)
-NEGATION_LOOKBACK = 5
-_NEGATORS = {"not", "no", "never", "nothing", "none", "nor", "instead", "rather", "cannot"}
-_CLAUSE_BREAK = {"but", "and", "because", "so", "then", "which", "although", "though", "while"}
+NEGATION_LOOKBACK = 8
+NEGATION_LOOKAHEAD = 4
+_NEGATORS = {"not", "no", "never", "nothing", "none", "nor", "instead", "cannot", "skip", "dismiss", "ignore"}
+_CLAUSE_BREAK = {"but", "because", "so", "then", "which", "although", "though", "while", "until", "unless", "if",
+                 "before", "when", "after", "once", "since", "whether", "except", "only"}
+# after the cue, in the same clause: "retention is noise", "novelty doesn't matter"
+_POST_NEGATORS = {"isn't", "aren't", "doesn't", "don't", "noise", "irrelevant", "overrated", "overkill", "unnecessary",
+                  "pointless", "meaningless", "noisy", "wasn't", "won't", "not"}
 _STOP = {"the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "is", "are", "we", "i", "it", "that", "this",
          "be", "by", "with", "at", "as", "our", "my", "you", "they", "what", "how", "do", "if"}
 
@@ -126,8 +131,26 @@ class CueMatcher:
                 return True
         return False
 
+    def _post_negated(self, c_end: int) -> bool:
+        tokens = self.tokens
+        if c_end > 0 and (tokens[self.content[c_end - 1]].sentence_end or tokens[self.content[c_end - 1]].comma_after):
+            return False
+        for c in range(c_end, min(c_end + NEGATION_LOOKAHEAD, len(self.content))):
+            tok = tokens[self.content[c]]
+            if tok.norm in _CLAUSE_BREAK or tok.norm in {"and", "or"}:
+                return False
+            if tok.norm in _POST_NEGATORS:
+                nxt = self.norms[c + 1] if c + 1 < len(self.norms) else ""
+                # "churn doesn't go up" is a guardrail, not a dismissal: only verdict-like words count
+                return tok.norm not in {"doesn't", "don't", "won't", "isn't", "aren't", "wasn't", "not"} or nxt in {
+                    "matter", "matters", "relevant", "important", "meaningful", "useful", "worth", "needed", "necessary",
+                    "the", "a", "really", "an", "that"}
+            if tok.sentence_end or tok.comma_after:
+                return False
+        return False
+
     def _hit(self, cue: str, c0: int, c1: int, fuzzy: bool) -> CueHit:
-        return CueHit(cue, self.content[c0], self.content[c1 - 1] + 1, fuzzy, self._negated(c0))
+        return CueHit(cue, self.content[c0], self.content[c1 - 1] + 1, fuzzy, self._negated(c0) or self._post_negated(c1))
 
     def match(self, cues: tuple[str, ...] | list[str]) -> list[CueHit]:
         hits: list[CueHit] = []
@@ -151,7 +174,7 @@ class CueMatcher:
                 if cue is None:
                     continue
                 for a, b, f in self._find(cue):
-                    found.append((a, b, f, self._negated(a)))
+                    found.append((a, b, f, self._negated(a) or self._post_negated(b)))
             if not found:
                 return []
             per_group.append(sorted(found))

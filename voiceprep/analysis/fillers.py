@@ -43,7 +43,8 @@ _YOU_KNOW_NOT_AFTER = {"what", "how", "that", "why", "whether", "if", "who", "wh
                        "them", "this", "about", "the", "a", "an", "me", "us", "which", "more", "exactly", "your"}
 _I_MEAN_NOT_BEFORE = {"what", "which", "than", "do", "did", "if"}
 _I_MEAN_NOT_AFTER = {"it", "that", "to", "by", "what", "this", "when", "business", "exactly"}
-_RIGHT_NOT_BEFORE = {"the", "is", "that's", "a", "was", "all", "not", "be", "it's", "am", "are", "were", "exactly"}
+_RIGHT_NOT_BEFORE = {"the", "is", "that's", "a", "was", "all", "not", "be", "it's", "am", "are", "were", "exactly",
+                     "that", "this", "it", "you're", "i'm", "we're", "turn", "go", "left", "get", "do", "did"}
 _NO_REPEAT = {"that", "had", "is", "very", "really", "no", "bye", "ha", "so", "far"}
 
 
@@ -101,7 +102,9 @@ def _phrase_ok(phrase: str, tokens: list[Token], i: int, n: int) -> bool:
     if phrase == "so":
         return _sentence_start(tokens, i) and nxt not in {"that", "far", "much", "many", "long"}
     if phrase == "right":
-        return last.question and prev not in _RIGHT_NOT_BEFORE
+        if not last.question:
+            return False
+        return (i > 0 and tokens[i - 1].comma_after) or prev not in _RIGHT_NOT_BEFORE
     if phrase == "you know":
         if pause_before and pause_after:
             return True

@@ -1,0 +1,75 @@
+"""Fillers and hedges: the same words counted only when they are fillers."""
+
+from __future__ import annotations
+
+import pytest
+
+from voiceprep.analysis.fillers import find_fillers, find_hedges
+from voiceprep.analysis.text import tokenize
+from voiceprep.analysis.transcript import Transcript
+from voiceprep.settings import DEFAULT_FILLERS, DEFAULT_HEDGES
+
+
+def fillers(text: str) -> list[str]:
+    hits = find_fillers(tokenize(Transcript.from_text(text)), DEFAULT_FILLERS)
+    return [h.phrase if h.kind == "filler" else f"rep:{h.phrase}" for h in hits]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Um, the main metric is, uh, retention.", ["um", "uh"]),
+        ("Umm the the hmm", ["um", "rep:the", "hmm"]),
+        ("Uhh, erm, ahh.", ["uh", "erm", "ah"]),
+        ("I like this feature.", []),
+        ("It looks like a bug.", []),
+        ("Features like search help a lot.", []),
+        ("We would like to test it.", []),
+        ("The metric is like retention.", ["like"]),
+        ("And, like, people scroll forever.", ["like"]),
+        ("It took like 20 minutes.", ["like"]),
+        ("So the first thing is retention.", ["so"]),
+        ("We changed it so that it loads faster.", []),
+        ("It worked. So we shipped it.", ["so"]),
+        ("That is the key metric, right?", ["right"]),
+        ("Is that right?", []),
+        ("Turn right at the light.", []),
+        ("You know, members browse a lot.", ["you know"]),
+        ("Do you know what they want?", []),
+        ("I mean, it is hard.", ["i mean"]),
+        ("That is what I mean.", []),
+        ("It is kind of slow.", ["kind of"]),
+        ("What kind of metric would you use?", []),
+        ("It was basically, actually, literally broken.", ["basically", "actually", "literally"]),
+        ("I I think we should test.", ["rep:i"]),
+        ("We had had enough.", []),
+        ("", []),
+    ],
+)
+def test_fillers(text: str, expected: list[str]) -> None:
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I guess maybe we should probably test it.", ["i guess", "maybe", "probably"]),
+        ("I think retention matters and I think churn too.", ["i think", "i think"]),
+        ("We just launched it.", []),
+        ("We just need a test.", ["just"]),
+        ("It is kind of slow.", []),  # counted as a filler, not twice
+        ("I feel like it works.", ["i feel like"]),
+        ("Retention is the metric.", []),
+    ],
+)
+def test_hedges(text: str, expected: list[str]) -> None:
+    tokens = tokenize(Transcript.from_text(text))
+    fl = find_fillers(tokens, DEFAULT_FILLERS)
+    taken = {k for h in fl for k in range(h.tok_start, h.tok_end)}
+    assert [h.phrase for h in find_hedges(tokens, DEFAULT_HEDGES, taken)] == expected
+
+
+def test_filler_list_is_configurable() -> None:
+    tokens = tokenize(Transcript.from_text("Um, like, basically it works, you know."))
+    assert [h.phrase for h in find_fillers(tokens, ("um",))] == ["um"]
+    assert [h.phrase for h in find_fillers(tokens, ("basically", "you know"))] == ["basically", "you know"]

@@ -1,0 +1,211 @@
+"""``voiceprep analyze INPUT --question BANK/QUESTION [--round ROUND] [--json]``.
+
+INPUT is an audio file (transcribed like ``voiceprep transcribe``), a ``.txt`` transcript (no
+timings, so timing fields are null) or the JSON that ``voiceprep transcribe --json`` writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from voiceprep.analysis.report import AnswerReport
+    from voiceprep.analysis.transcript import Transcript
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "analyze",
+        help="analyse an answer (audio, .txt or transcript JSON) against a bank question",
+        description="Key-point coverage with evidence, fillers, hedges, pace, pauses, timing, structure "
+        "and a follow-up question for one answer.",
+    )
+    p.add_argument("input", type=Path, metavar="INPUT", help="audio file, .txt transcript or transcript .json")
+    p.add_argument("--question", "-q", required=True, metavar="BANK/QUESTION", help='e.g. "netflix-pm/home-discovery"')
+    p.add_argument("--round", "-r", metavar="ROUND", help="round id, for the round's per-answer time target")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p.add_argument("--no-embeddings", action="store_true", help="cue phrases only (no embedding model)")
+    p.set_defaults(func=cmd_analyze)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from voiceprep.analysis.analyzer import analyze
+    from voiceprep.analysis.options import AnalysisOptions
+    from voiceprep.bank.loader import load_default_banks
+    from voiceprep.cli import CliError
+    from voiceprep.settings import load_settings
+
+    settings, _notes = load_settings()
+    banks = load_default_banks(settings.data_path)
+    found = banks.resolve(args.question)
+    if found is None:
+        known = ", ".join(b.id for b in banks.banks) or "none"
+        raise CliError(f"unknown question {args.question!r} (expected BANK/QUESTION; banks: {known})")
+    bank, question = found
+    if args.round and bank.round(args.round) is None:
+        rounds = ", ".join(r.id for r in bank.rounds)
+        raise CliError(f"unknown round {args.round!r} in bank {bank.id!r} (rounds: {rounds})")
+    transcript = read_input(args.input, settings)
+    options = AnalysisOptions.from_settings(settings, use_embeddings=not args.no_embeddings)
+    report = analyze(transcript, bank, question, args.round, options)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(format_report(report, question.prompt))
+    return 0
+
+
+def read_input(path: Path, settings: object | None = None) -> "Transcript":
+    """A transcript from a .txt, a transcript .json or an audio file; CliError for bad input."""
+    from voiceprep.analysis.transcript import Transcript
+    from voiceprep.cli import CliError
+
+    if not path.exists():
+        raise CliError(f"input not found: {path}")
+    if path.is_dir():
+        raise CliError(f"input is a folder, not a file: {path}")
+    suffix = path.suffix.lower()
+    if suffix in (".txt", ".json"):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"cannot read {path}: {exc}") from exc
+        if suffix == ".txt":
+            t = Transcript.from_text(text)
+        else:
+            try:
+                data = json.loads(text)
+                if not isinstance(data, dict) or not isinstance(data.get("words", []), list):
+                    raise ValueError("expected the object that 'voiceprep transcribe --json' writes")
+                t = Transcript.from_dict(data)
+                if not t.words and t.text.strip():
+                    t = Transcript.from_text(t.text, source="json")
+            except (ValueError, KeyError, TypeError) as exc:
+                raise CliError(f"not a transcript JSON file: {path} ({exc})") from exc
+        if not any(any(c.isalnum() for c in w.text) for w in t.words):
+            raise CliError(f"the transcript is empty: {path}")
+        return t
+    return _transcribe(path, settings)
+
+
+def _transcribe(path: Path, settings: object | None) -> "Transcript":
+    from voiceprep.cli import CliError
+
+    try:
+        from voiceprep.speech.protocols import SpeechError
+        from voiceprep.speech.transcriber import WhisperTranscriber
+    except ImportError as exc:
+        raise CliError(f"cannot transcribe audio here ({exc}); pass a .txt or transcript .json instead") from exc
+    try:
+        transcriber = WhisperTranscriber.from_settings(settings) if settings is not None else WhisperTranscriber()
+        transcript = transcriber.transcribe(path)
+    except SpeechError as exc:
+        raise CliError(str(exc)) from exc
+    if not any(any(c.isalnum() for c in w.text) for w in transcript.words):
+        raise CliError(f"no speech found in {path}")
+    return transcript
+
+
+# ---- terminal report ------------------------------------------------------------------------------
+
+
+def _t(v: float | None) -> str:
+    if v is None:
+        return "-"
+    m, s = divmod(int(round(v)), 60)
+    return f"{m}:{s:02d}"
+
+
+def _n(v: float | None, fmt: str = "{:.0f}") -> str:
+    return "-" if v is None else fmt.format(v)
+
+
+def format_report(r: "AnswerReport", prompt: str = "") -> str:
+    out: list[str] = []
+    mark = {"covered": "[x]", "partial": "[~]", "missed": "[ ]"}
+    out.append(f"Question  {r.question}" + (f"  (round {r.round_id})" if r.round_id else ""))
+    if prompt:
+        out.append(f"          {prompt}")
+    out.append("")
+    out.append(f"Coverage  {r.coverage.score:.0%}  ({r.coverage.method})")
+    if r.coverage.embedding_error and r.coverage.method == "cues-only":
+        out.append(f"          note: {r.coverage.embedding_error}")
+    for p in r.coverage.points:
+        out.append(f"  {mark.get(p.status, '[?]')} {p.id}: {p.status} ({p.confidence:.0%})")
+        if p.evidence is not None:
+            at = f" at {_t(p.evidence.start)}" if p.evidence.start is not None else ""
+            out.append(f'        "{_clip(p.evidence.text, 100)}"{at}')
+    out.append("")
+    tm = r.timing
+    out.append(
+        f"Timing    answer {_t(tm.answer_s)}, target {_t(tm.target_s) if tm.target_s else '-'}"
+        + (f", round target {_t(tm.round_target_s)}" if tm.round_target_s else "")
+        + (f": {tm.verdict}" if tm.verdict else (" (no timings)" if tm.answer_s is None else ""))
+    )
+    pace = r.pace
+    band = f"{pace.low}-{pace.high}"
+    out.append(f"Pace      {_n(r.wpm)} WPM (comfortable {band})" + (f": {pace.verdict}" if pace.verdict else ""))
+    if pace.fastest and pace.slowest:
+        out.append(
+            f"          fastest {pace.fastest.wpm:.0f} WPM at {_t(pace.fastest.start)}, "
+            f"slowest {pace.slowest.wpm:.0f} WPM at {_t(pace.slowest.start)}"
+        )
+    out.append(f"Words     {r.word_count} (fillers excluded)")
+    f = r.fillers
+    per = ", ".join(x for x in (f"{f.per_minute:.1f}/min" if f.per_minute is not None else "",
+                                f"{f.per_100_words:.1f} per 100 words" if f.per_100_words is not None else "") if x)
+    top = ", ".join(f"{k} {v}" for k, v in list(f.by_word.items())[:6])
+    out.append(f"Fillers   {f.count}" + (f" ({per})" if per else "") + (f": {top}" if top else ""))
+    for c in f.clusters:
+        out.append(f"          cluster of {c.count} at {_t(c.start)}-{_t(c.end)}")
+    h = r.hedges
+    out.append(f"Hedges    {h.count}" + (": " + ", ".join(f"{k} {v}" for k, v in h.by_word.items()) if h.by_word else ""))
+    for w in h.warnings:
+        out.append(f"          {w}")
+    pz = r.pauses
+    if r.has_timings:
+        out.append(
+            f"Pauses    {len(pz.long)} over {pz.threshold_s:g}s, longest {_n(pz.longest_s, '{:.1f}')}s, "
+            f"first word after {_n(pz.time_to_first_word_s, '{:.1f}')}s"
+        )
+        for p in pz.long[:5]:
+            out.append(f"          {p.seconds:.1f}s at {_t(p.start)}")
+    s = r.structure
+    if s.star is not None:
+        out.append("")
+        out.append("STAR")
+        for part in s.star.parts:
+            secs = f"{part.seconds:.0f}s, " if part.seconds is not None else ""
+            state = f"{secs}{part.share:.0%}" if part.present else "not found"
+            out.append(f"  {part.name:<10}{state}")
+        out.append(f"  I/we      {s.star.i_count}/{s.star.we_count} ({s.star.ownership})")
+        out.append(f"  numbers   {', '.join(s.star.numbers) if s.star.numbers else 'none'}")
+    if s.checks:
+        out.append("")
+        out.append("Checks")
+        for c in s.checks:
+            out.append(f"  {'[x]' if c.passed else '[ ]'} {c.label}" + ("" if c.passed or not c.advice else f": {c.advice}"))
+            if c.avoid_hits:
+                out.append(f"      careful: {', '.join(c.avoid_hits)}")
+    if s.warnings:
+        out.append("")
+        for w in s.warnings:
+            out.append(f"! {w}")
+    if r.follow_up:
+        out.append("")
+        out.append(f"Follow-up {r.follow_up}")
+    return "\n".join(out)
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 3].rstrip() + "..."
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from voiceprep.cli import main
+
+    sys.exit(main(["analyze", *sys.argv[1:]]))
