@@ -101,6 +101,8 @@ def test_bad_input_is_a_clear_error_and_stores_nothing(store: HistoryStore) -> N
         store.add_attempt(bank_id="b", question_id="q", source="telepathy")
     with pytest.raises(StoreError, match="no attempt 999"):
         store.get_attempt(999)
+    with pytest.raises(StoreError, match="no attempt"):
+        store.get_attempt("not-a-uuid")
     with pytest.raises(StoreError, match="no attempt 999"):
         store.finish_attempt(999, report=make_report())
     assert store.attempt_ids() == []
@@ -189,6 +191,7 @@ def test_connection_per_thread_and_concurrent_writers(store: HistoryStore) -> No
             conns.append(store.db.connection())
             for i in range(15):
                 add(store, f"b/t{n}", text=f"thread {n} answer {i}")
+            store.release_thread()
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -199,6 +202,9 @@ def test_connection_per_thread_and_concurrent_writers(store: HistoryStore) -> No
         t.join()
     assert errors == []
     assert len({id(c) for c in conns}) == 4 and store.db.connection() not in conns
+    assert store.db._conns == [store.db.connection()]  # the workers' connections were released
+    with pytest.raises(sqlite3.ProgrammingError):
+        conns[0].execute("SELECT 1")
     assert store.count_attempts() == 60
     assert store.integrity_check() == ["ok"]
 

@@ -217,6 +217,16 @@ class Database:
         except sqlite3.Error as exc:
             raise translate(exc, "tidying the database") from exc
 
+    def release_thread(self) -> None:
+        """Close the calling thread's connection (call it before a worker thread ends for good)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._lock:
+            self._conns = [c for c in self._conns if c is not conn]
+        conn.close()
+
     def _close_all(self) -> None:
         with self._lock:
             conns, self._conns = self._conns, []

@@ -94,7 +94,12 @@ class HistoryStore:
         return self.db.fts
 
     def close(self) -> None:
+        """Close every thread's connection; the store cannot be used afterwards."""
         self.db.close()
+
+    def release_thread(self) -> None:
+        """Close this thread's connection (a worker thread that is about to end)."""
+        self.db.release_thread()
 
     def __enter__(self) -> "HistoryStore":
         return self
@@ -153,10 +158,10 @@ class HistoryStore:
 
     def get_mock_round(self, mock_round_id: int | str) -> MockRoundRecord:
         """By row id, or by uuid when given a non-numeric string."""
-        if isinstance(mock_round_id, str) and not mock_round_id.isdigit():
+        if _is_uuid(mock_round_id):
             rows = self.db.read("SELECT * FROM mock_rounds WHERE uuid=?", (mock_round_id,))
         else:
-            rows = self.db.read("SELECT * FROM mock_rounds WHERE id=?", (int(mock_round_id),))
+            rows = self.db.read("SELECT * FROM mock_rounds WHERE id=?", (_as_id(mock_round_id),))
         if not rows:
             raise StoreError(f"There is no mock round {mock_round_id}.")
         return _round_from_row(rows[0])
@@ -331,9 +336,7 @@ class HistoryStore:
 
     def get_attempt(self, attempt_id: int | str) -> AttemptRecord:
         """By row id, or by uuid when given a non-numeric string."""
-        where, key = ("a.uuid=?", attempt_id) if isinstance(attempt_id, str) and not attempt_id.isdigit() else (
-            "a.id=?", int(attempt_id)
-        )
+        where, key = ("a.uuid=?", attempt_id) if _is_uuid(attempt_id) else ("a.id=?", _as_id(attempt_id))
         rows = self.db.read(
             f"SELECT {_SUMMARY_SELECT}, d.settings_json, d.transcript_text, d.transcript_json, d.report_json, "
             f"d.report_format FROM attempts a LEFT JOIN attempt_data d ON d.attempt_id = a.id WHERE {where}",
@@ -456,6 +459,18 @@ class HistoryStore:
 
     def integrity_check(self) -> list[str]:
         return self.db.integrity_check()
+
+
+def _is_uuid(key: int | str) -> bool:
+    """Strings are uuids unless they are a short run of digits (a row id typed on the command line)."""
+    return isinstance(key, str) and not (key.strip().isdigit() and len(key.strip()) < 32)
+
+
+def _as_id(key: int | str) -> int:
+    try:
+        return int(key)
+    except (TypeError, ValueError):
+        raise StoreError(f"{key!r} is not an attempt id.") from None
 
 
 def _round_from_row(r: sqlite3.Row) -> MockRoundRecord:
