@@ -27,6 +27,12 @@ ANSWER = ("So um I would start with the member and their goal. The key metric is
           "and I would run an A/B test with a holdout. Uh the result was a five percent lift.")
 
 
+def _real_banks(settings: Settings) -> BankSet:
+    from voiceprep.bank.loader import load_default_banks
+
+    return load_default_banks(settings.data_path)
+
+
 def sample_bank() -> Bank:
     cats = (
         Category("product-sense", "Product Sense", checks=("metric",)),
@@ -209,6 +215,40 @@ class FakeTranscriber:
                           model="fake-tiny", source="audio")
 
 
+class FakeLive:
+    """Live transcription stand-in: reveals the transcriber's words while "recording"."""
+
+    def __init__(self, transcriber: FakeTranscriber, source: Any, on_partial: Any) -> None:
+        self.transcriber = transcriber
+        self.on_partial = on_partial
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.finished = False
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        tokens = self.transcriber.text.split()
+        n = 0
+        while not self._stop.wait(0.05) and n < len(tokens):
+            n += 3
+            self.on_partial(Transcript.from_text(" ".join(tokens[:n]), source="recording"))
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def finish(self) -> Transcript:
+        self._stop.set()
+        self._thread.join()
+        self.finished = True
+        self.transcriber.work_s, saved = 0.0, self.transcriber.work_s
+        try:
+            return self.transcriber.transcribe(Path("live.wav"))
+        finally:
+            self.transcriber.work_s = saved
+
+
 @dataclass
 class FakePlayer:
     played: list[tuple[Path, float]] = field(default_factory=list)
@@ -244,13 +284,15 @@ class Fakes:
     player: FakePlayer = field(default_factory=FakePlayer)
 
 
-def make_services(tmp_path: Path, bank: Bank, fakes: Fakes | None = None, **settings_kw: Any) -> Services:
+def make_services(tmp_path: Path, bank: Bank, fakes: Fakes | None = None, live: bool = False,
+                  **settings_kw: Any) -> Services:
     fakes = fakes or Fakes()
-    settings = Settings(data_dir=str(tmp_path / "data"), think_time_s=0, **settings_kw)
+    settings_kw.setdefault("think_time_s", 0)
+    settings = Settings(data_dir=str(tmp_path / "data"), **settings_kw)
     saved: list[Settings] = []
     svc = Services(
         settings=settings,
-        load_banks=lambda s: BankSet(banks=(bank,)),
+        load_banks=lambda s: BankSet(banks=(bank,)) if bank is not None else _real_banks(s),
         make_speaker=lambda s: fakes.speaker,
         make_recorder=lambda s: fakes.recorder,
         make_transcriber=lambda s: fakes.transcriber,
@@ -263,6 +305,7 @@ def make_services(tmp_path: Path, bank: Bank, fakes: Fakes | None = None, **sett
             {"name": "Fake speaker", "max_input_channels": 0, "max_output_channels": 2, "default_samplerate": 48000.0},
         ],
         round_pause_s=0.05,
+        make_live=(lambda t, src, cb: FakeLive(t, src, cb)) if live else None,
     )
     svc.fakes = fakes  # type: ignore[attr-defined]
     svc.saved_settings = saved  # type: ignore[attr-defined]

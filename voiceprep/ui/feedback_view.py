@@ -254,7 +254,7 @@ class FeedbackView(QWidget):
             return f"<span style='background:{colour(kind, self).name()}'>&nbsp;{text}&nbsp;</span>"
 
         return " ".join([chip("filler", "filler"), "<u>hedge</u>", chip("evidence", "key-point evidence"),
-                         chip("pause", "\u23f8 long pause"), chip("current", "now playing")])
+                         chip("pause", "[long pause]"), chip("current", "now playing")])
 
     def _delivery_html(self) -> str:
         rep = self.result.report  # type: ignore[union-attr]

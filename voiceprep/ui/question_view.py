@@ -94,6 +94,7 @@ class QuestionView(QWidget):
         self.live = QPlainTextEdit()
         self.live.setReadOnly(True)
         self.live.setAccessibleName("Live transcript")
+        self.live.setFont(scaled_font(self, 1.15))
         self.live.setPlaceholderText("What you say appears here as you speak (once the speech model is ready).")
 
         self.typed = QPlainTextEdit()

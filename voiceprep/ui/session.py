@@ -173,7 +173,7 @@ def things_to_work_on(rows: list[RoundRow], settings: Settings, limit: int = 3) 
     n_missed = sum(len(v) for v in missed.values())
     if n_missed:
         worst_q = max(missed, key=lambda k: len(missed[k]))
-        example = missed[worst_q][0]
+        example = missed[worst_q][0].rstrip(". ")
         found.append((2.0 + n_missed / 2, f"Cover the key points: {n_missed} missed across the round, "
                       f"e.g. \u201c{example}\u201d."))
 

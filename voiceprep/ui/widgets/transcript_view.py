@@ -60,7 +60,7 @@ class TranscriptView(QTextBrowser):
         for i, w in enumerate(words):
             if i in pauses:
                 cur.insertText(" ", base)
-                cur.insertText(f"\u23f8 {pauses[i]:.1f} s", pause_fmt)
+                cur.insertText(f"[{pauses[i]:.1f} s pause]", pause_fmt)
             if i > 0 or i in pauses:
                 cur.insertText(" ", base)
             fmt = QTextCharFormat()
