@@ -113,7 +113,7 @@ class CueMatcher:
     def _fuzzy_ok(cue: Cue, miss: int, tok: str) -> bool:
         cw = cue.words[miss]
         if len(cue.words) == 1:
-            return len(cw.text) >= 8 and tok[:1] == cw.text[:1] and _similar(cw, tok, 0.85)
+            return len(cw.text) >= 8 and abs(len(tok) - len(cw.text)) <= 1 and tok[:1] == cw.text[:1] and _similar(cw, tok, 0.85)
         anchor = cue.chars - len(cw.text)
         longest = max(len(w.text) for k, w in enumerate(cue.words) if k != miss)
         return anchor >= 8 and longest >= 7 and len(cw.text) >= 4 and _similar(cw, tok, 0.5)

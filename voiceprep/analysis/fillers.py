@@ -66,6 +66,9 @@ def _interjection(norm: str) -> str | None:
 
 
 def _sentence_start(tokens: list[Token], i: int) -> bool:
+    """At a sentence start, hesitation sounds aside ("Um, so ...")."""
+    while i > 0 and not tokens[i - 1].sentence_end and _interjection(tokens[i - 1].norm):
+        i -= 1
     return i == 0 or tokens[i - 1].sentence_end
 
 
