@@ -73,7 +73,7 @@ def test_sigkill_at_random_moments_loses_no_finished_attempt(tmp_path: Path) -> 
     finished: dict[int, tuple[str, int]] = {}
     begun: dict[int, tuple[str, int]] = {}
     start = 0
-    for trial in range(6):
+    for _trial in range(6):
         lines = _run_and_kill(data_dir, start, delay=rng.uniform(0.15, 0.9))
         for kind, aid, uuid, n in lines:
             (finished if kind == "finished" else begun)[int(aid)] = (uuid, int(n))

@@ -214,3 +214,18 @@ def test_closed_store_refuses_politely(data_dir: Path) -> None:
     s.close()
     with pytest.raises(StoreError, match="closed"):
         s.get_attempt(1)
+
+
+def test_open_store_takes_a_folder_or_the_database_file(tmp_path: Path) -> None:
+    from voiceprep.paths import database_path
+    from voiceprep.store import open_store
+
+    a = open_store(tmp_path / "d1")
+    assert a.path == database_path(tmp_path / "d1") and a.recordings_dir == tmp_path / "d1" / "recordings"
+    add(a)
+    a.close()
+    b = open_store(database_path(tmp_path / "d1"))
+    try:
+        assert b.count_attempts() == 1 and b.data_dir == tmp_path / "d1"
+    finally:
+        b.close()

@@ -25,7 +25,7 @@ from voiceprep.store.progress import (
     trends,
     weakest_questions,
 )
-from tests.store.helpers import add, make_report
+from tests.store.helpers import add
 
 T0 = datetime(2026, 3, 1, 18, 0, tzinfo=timezone.utc)
 

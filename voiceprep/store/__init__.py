@@ -5,10 +5,10 @@ and call it from worker threads. Entry point: :class:`voiceprep.store.history.Hi
 """
 
 from voiceprep.store.errors import CorruptDatabaseError, DiskFullError, StoreError
-from voiceprep.store.history import HistoryStore
+from voiceprep.store.history import HistoryStore, open_store
 from voiceprep.store.models import AttemptRecord, AttemptSummary, DeleteResult, MockRoundRecord, SessionRecord
 
 __all__ = [
-    "HistoryStore", "AttemptRecord", "AttemptSummary", "DeleteResult", "MockRoundRecord", "SessionRecord",
+    "HistoryStore", "open_store", "AttemptRecord", "AttemptSummary", "DeleteResult", "MockRoundRecord", "SessionRecord",
     "StoreError", "DiskFullError", "CorruptDatabaseError",
 ]

@@ -37,6 +37,8 @@ from voiceprep.store.models import (
     from_iso,
     loads,
     now_utc,
+    req_iso,
+    rowid,
     resolve_recording,
     store_recording,
     summarise_report,
@@ -69,6 +71,18 @@ class HistoryStore:
         except OSError as exc:
             raise translate(exc, f"creating the data folder {data}") from exc
         return cls(Database.open(paths.database_path(data)), data)
+
+    @classmethod
+    def open_file(cls, db_path: Path | str) -> "HistoryStore":
+        """Open a database file directly; its folder is the data folder (recordings beside it)."""
+        db_path = Path(db_path)
+        data = db_path.parent
+        try:
+            paths.ensure_private_dir(data)
+            paths.ensure_private_dir(paths.recordings_dir(data))
+        except OSError as exc:
+            raise translate(exc, f"creating the data folder {data}") from exc
+        return cls(Database.open(db_path), data)
 
     # -- basics ------------------------------------------------------------------------------------
 
@@ -120,7 +134,7 @@ class HistoryStore:
         start = to_iso(started_at or now_utc())
         with self.db.transaction("starting a session") as c:
             cur = c.execute("INSERT INTO sessions(uuid, started_at, note) VALUES (?, ?, ?)", (u, start, note))
-            sid = int(cur.lastrowid)
+            sid = rowid(cur)
         return self.get_session(sid)
 
     def end_session(self, session_id: int, ended_at: When = None) -> None:
@@ -132,7 +146,7 @@ class HistoryStore:
         if not rows:
             raise StoreError(f"There is no session {session_id}.")
         r = rows[0]
-        return SessionRecord(r["id"], r["uuid"], from_iso(r["started_at"]), from_iso(r["ended_at"]), r["note"])
+        return SessionRecord(r["id"], r["uuid"], req_iso(r["started_at"]), from_iso(r["ended_at"]), r["note"])
 
     # -- mock rounds -------------------------------------------------------------------------------
 
@@ -146,7 +160,7 @@ class HistoryStore:
                 "INSERT INTO mock_rounds(uuid, session_id, bank_id, round_id, started_at) VALUES (?,?,?,?,?)",
                 (u, session_id, bank_id, round_id, to_iso(started_at or now_utc())),
             )
-            rid = int(cur.lastrowid)
+            rid = rowid(cur)
         return self.get_mock_round(rid)
 
     def end_mock_round(self, mock_round_id: int, summary: Mapping[str, Any] | None = None, ended_at: When = None) -> None:
@@ -305,7 +319,7 @@ class HistoryStore:
             cur = c.execute(
                 f"INSERT INTO attempts({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", values
             )
-            aid = int(cur.lastrowid)
+            aid = rowid(cur)
             c.execute(
                 "INSERT INTO attempt_data(attempt_id, settings_json, transcript_text, transcript_json, "
                 "report_json, report_format) VALUES (?,?,?,?,?,?)",
@@ -461,6 +475,13 @@ class HistoryStore:
         return self.db.integrity_check()
 
 
+def open_store(location: Path | str | None = None) -> HistoryStore:
+    """Open the history given a data folder, or the database file itself (``*.sqlite3``/``*.db``)."""
+    if location is not None and Path(location).suffix in (".sqlite3", ".sqlite", ".db"):
+        return HistoryStore.open_file(location)
+    return HistoryStore.open(location)
+
+
 def _is_uuid(key: int | str) -> bool:
     """Strings are uuids unless they are a short run of digits (a row id typed on the command line)."""
     return isinstance(key, str) and not (key.strip().isdigit() and len(key.strip()) < 32)
@@ -476,7 +497,7 @@ def _as_id(key: int | str) -> int:
 def _round_from_row(r: sqlite3.Row) -> MockRoundRecord:
     return MockRoundRecord(
         id=r["id"], uuid=r["uuid"], bank_id=r["bank_id"], round_id=r["round_id"],
-        started_at=from_iso(r["started_at"]), ended_at=from_iso(r["ended_at"]),
+        started_at=req_iso(r["started_at"]), ended_at=from_iso(r["ended_at"]),
         session_id=r["session_id"], summary=loads(r["summary_json"]),
     )
 

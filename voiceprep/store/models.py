@@ -43,6 +43,21 @@ def from_iso(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
+def req_iso(value: str) -> datetime:
+    """A timestamp column that is NOT NULL."""
+    dt = from_iso(value)
+    if dt is None:
+        raise ValueError("missing timestamp")
+    return dt
+
+
+def rowid(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just made."""
+    if cursor.lastrowid is None:
+        raise sqlite3.DatabaseError("INSERT did not report a row id")
+    return int(cursor.lastrowid)
+
+
 def as_dict(value: Any, what: str) -> dict[str, Any] | None:
     """Accept a dict, an object with ``to_dict()``, or None."""
     if value is None:
@@ -211,7 +226,7 @@ def summarise_report(report: dict[str, Any] | None) -> dict[str, Any]:
 def summary_from_row(row: sqlite3.Row, data_dir: Path) -> dict[str, Any]:
     keys = row.keys()
     values: dict[str, Any] = {c: row[c] for c in ATTEMPT_COLUMNS if c in keys}
-    values["started_at"] = from_iso(values["started_at"])
+    values["started_at"] = req_iso(values["started_at"])
     values["ended_at"] = from_iso(values.get("ended_at"))
     values["recording_path"] = resolve_recording(values.get("recording_path"), data_dir)
     return values

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from voiceprep.store.history import _SUMMARY_SELECT, HistoryStore, When
-from voiceprep.store.models import STATUS_FINISHED, AttemptSummary, from_iso, now_utc, summary_from_row, to_iso
+from voiceprep.store.models import STATUS_FINISHED, AttemptSummary, from_iso, now_utc, req_iso, summary_from_row, to_iso
 
 
 # -- listing and search ----------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def practised_questions(store: HistoryStore) -> list[tuple[str, int, datetime]]:
         "GROUP BY bank_id, question_id ORDER BY max(started_at) DESC",
         (STATUS_FINISHED,),
     )
-    return [(f"{r[0]}/{r[1]}", int(r[2]), from_iso(r[3])) for r in rows]
+    return [(f"{r[0]}/{r[1]}", int(r[2]), req_iso(r[3])) for r in rows]
 
 
 # -- metrics, comparison and diff ------------------------------------------------------------------
@@ -348,7 +348,7 @@ def trends(
     series = [out[m] for m in metrics]
     for r in rows:
         aid, started, bank_id, question_id, *values = tuple(r)
-        at = from_iso(started)
+        at = req_iso(started)
         q = f"{bank_id}/{question_id}"
         for target, v in zip(series, values):
             if v is not None:

@@ -117,10 +117,10 @@ def _points(rec: AttemptRecord) -> list[dict[str, Any]]:
 
 
 def _summary_rows(rec: AttemptRecord) -> list[tuple[str, str]]:
-    r = rec.report or {}
-    pace = r.get("pace") if isinstance(r.get("pace"), dict) else {}
+    r: dict[str, Any] = rec.report or {}
+    pace: dict[str, Any] = r["pace"] if isinstance(r.get("pace"), dict) else {}
     band = f" (comfortable {pace.get('low')}–{pace.get('high')})" if pace.get("low") and pace.get("high") else ""
-    timing = r.get("timing") if isinstance(r.get("timing"), dict) else {}
+    timing: dict[str, Any] = r["timing"] if isinstance(r.get("timing"), dict) else {}
     target = timing.get("target_s") or rec.target_s
     rows = [
         ("Key points", f"{_fmt(rec.coverage * 100 if rec.coverage is not None else None)}% "
@@ -409,5 +409,6 @@ def export_report(
         t = (tips or {}).get(rec.question, ())
         text = attempt_html(rec, t) if fmt == "html" else attempt_markdown(rec, t)
     else:
+        assert mock_round_id is not None
         text = round_html(store, mock_round_id, tips) if fmt == "html" else round_markdown(store, mock_round_id, tips)
     return write_private(path, text)

@@ -25,7 +25,7 @@ from voiceprep.paths import ensure_private_dir
 from voiceprep.store.errors import StoreError, translate
 from voiceprep.store.history import HistoryStore
 from voiceprep.store.migrations import SCHEMA_VERSION
-from voiceprep.store.models import ATTEMPT_COLUMNS, dumps, loads, resolve_recording, store_recording, to_iso
+from voiceprep.store.models import ATTEMPT_COLUMNS, dumps, loads, resolve_recording, rowid, store_recording, to_iso
 from voiceprep.store.reports import write_private
 
 FORMAT = "voiceprep-history"
@@ -168,7 +168,7 @@ def import_json(store: HistoryStore, path: Path) -> ImportResult:
                     "INSERT INTO sessions(id, uuid, started_at, ended_at, note) VALUES (?,?,?,?,?)",
                     (_free_id(c, "sessions", s.get("id")), s["uuid"], _ts(s["started_at"]), _ts(s.get("ended_at")), s.get("note") or ""),
                 )
-                session_ids[s["uuid"]] = int(cur.lastrowid)
+                session_ids[s["uuid"]] = rowid(cur)
                 result.sessions += 1
             round_ids: dict[str, int] = {}
             for r in doc.get("mock_rounds", []):
@@ -183,7 +183,7 @@ def import_json(store: HistoryStore, path: Path) -> ImportResult:
                     (_free_id(c, "mock_rounds", r.get("id")), r["uuid"], session_ids.get(r.get("session_uuid") or ""),
                      r["bank_id"], r["round_id"], _ts(r["started_at"]), _ts(r.get("ended_at")), dumps(r.get("summary"))),
                 )
-                round_ids[r["uuid"]] = int(cur.lastrowid)
+                round_ids[r["uuid"]] = rowid(cur)
                 result.mock_rounds += 1
             for a in doc.get("attempts", []):
                 _need(a, ("uuid", "bank_id", "question_id", "started_at"), "attempt")
@@ -206,7 +206,7 @@ def import_json(store: HistoryStore, path: Path) -> ImportResult:
                     f"INSERT INTO attempts({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                     [values[k] for k in cols],
                 )
-                aid = int(cur.lastrowid)
+                aid = rowid(cur)
                 transcript, report = a.get("transcript"), a.get("report")
                 from voiceprep.store.history import _report_format, _transcript_text
 
