@@ -192,3 +192,26 @@ def test_date_filter_accepts_dates(filled: HistoryStore) -> None:
     got = list_attempts(filled, AttemptFilter(since=since))
     assert all(a.started_at.astimezone().date() >= since for a in got) and got
     assert isinstance(since, date)
+
+
+def test_any_search_text_is_safe(store: HistoryStore) -> None:
+    """Whatever a user types in the search box, the query runs (no FTS syntax errors) and a word
+    that is in a transcript is found, with FTS5 or with the LIKE fallback."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    add(store, "b/q", text="naïve résumé don't 42% cohorts_by_plan")
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.text(max_size=30))
+    def check(text: str) -> None:
+        for fts in (True, False):
+            store.db.fts = fts
+            list_attempts(store, AttemptFilter(search=text))
+
+    check()
+    for fts in (True, False):
+        store.db.fts = fts
+        for word in ("naïve", "résumé", "don't", "cohorts_by_plan", "42"):
+            assert len(list_attempts(store, AttemptFilter(search=word))) == 1, (fts, word)
+    store.db.fts = True
