@@ -126,7 +126,18 @@ class Database:
 
     def _check_size(self, conn: sqlite3.Connection) -> None:
         """Detect a truncated file cheaply: after folding the WAL in, the file must hold every page."""
-        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        try:
+            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError as exc:
+            if not is_disk_full(exc):
+                raise
+            # The WAL cannot be folded into the main file: the disk is full. The data is safe in
+            # the WAL and readable; say so, and skip this check (the file is legitimately short).
+            self.notes.append(
+                "The disk is full: your history can be viewed, but nothing new can be saved until "
+                "some space is freed."
+            )
+            return
         if busy:
             return  # another process is using it; it cannot be checked this way right now
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]

@@ -19,7 +19,7 @@ class CorruptDatabaseError(StoreError):
 
 
 DISK_FULL_MESSAGE = (
-    "The disk is full, so this could not be saved. Everything saved before is safe; "
+    "The disk is full, so {action} did not complete. Everything saved before is safe; "
     "free some space and try again."
 )
 
@@ -50,7 +50,7 @@ def translate(exc: BaseException, action: str) -> StoreError:
     if isinstance(exc, StoreError):
         return exc
     if is_disk_full(exc):
-        return DiskFullError(DISK_FULL_MESSAGE)
+        return DiskFullError(DISK_FULL_MESSAGE.format(action=action))
     if is_corruption(exc):
         return CorruptDatabaseError(
             f"The history database is damaged ({exc}) while {action}. Restart voiceprep: the "
