@@ -155,6 +155,8 @@ def test_delete_everything_removes_rows_recordings_and_set_aside_files(store: Hi
         assert a.recording_path is not None
         a.recording_path.write_bytes(b"RIFF" * 100)
         store.finish_attempt(a.id, report=make_report(text="private words here"))
+    (store.recordings_dir / "2026" / "old").mkdir(parents=True)
+    (store.recordings_dir / "2026" / "old" / "take.wav.part").write_bytes(b"partial")
     aside = store.path.with_name(store.path.name + ".corrupt-20250101T000000Z")
     aside.write_bytes(b"old damaged history")
     res = store.delete_everything()

@@ -11,6 +11,7 @@ A recorded attempt has two steps: ``begin_attempt`` (before recording: the row e
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import uuid as uuidlib
@@ -427,6 +428,7 @@ class HistoryStore:
         """Remove every row, every recording, and damaged databases kept aside; then VACUUM."""
         problems: list[str] = []
         deleted: list[Path] = []
+        name = self.path.name
         with self.db.transaction("deleting everything") as c:
             n = int(c.execute("SELECT count(*) FROM attempts").fetchone()[0])
             c.execute("DELETE FROM attempt_data")
@@ -435,27 +437,22 @@ class HistoryStore:
             c.execute("DELETE FROM sessions")
             if self.db.fts:
                 c.execute("INSERT INTO attempts_fts(attempts_fts) VALUES ('rebuild')")
-        if self.recordings_dir.exists():
-            for root, dirs, files in os.walk(self.recordings_dir, topdown=False):
-                for name in files:
-                    f = Path(root, name)
-                    try:
-                        f.unlink()
-                        deleted.append(f)
-                    except OSError as exc:
-                        problems.append(f"Could not delete {f}: {exc.strerror or exc}")
-                for name in dirs:
-                    try:
-                        Path(root, name).rmdir()
-                    except OSError:
-                        pass
-        name = self.path.name
-        for f in self.path.parent.glob(f"{name}{CORRUPT_INFIX}*"):
-            try:
-                f.unlink()
-                deleted.append(f)
-            except OSError as exc:
-                problems.append(f"Could not delete {f}: {exc.strerror or exc}")
+            # Files go before COMMIT (as in delete_attempt): a crash here leaves rows without
+            # audio (run it again), never audio the history no longer knows about.
+            files = [Path(root, f) for root, _, fs in os.walk(self.recordings_dir) for f in fs]
+            files += list(self.path.parent.glob(f"{name}{CORRUPT_INFIX}*"))
+            for f in files:
+                try:
+                    f.unlink()
+                    deleted.append(f)
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    problems.append(f"Could not delete {f}: {exc.strerror or exc}")
+            for root, dirs, _ in os.walk(self.recordings_dir, topdown=False):
+                for d in dirs:
+                    with contextlib.suppress(OSError):
+                        Path(root, d).rmdir()
         self.path.with_name(name + SUSPECT_SUFFIX).unlink(missing_ok=True)
         try:
             self.db.connection().execute("VACUUM")
