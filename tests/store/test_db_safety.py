@@ -166,3 +166,12 @@ def test_unwritable_folder_is_a_clear_store_error(tmp_path: Path) -> None:
             HistoryStore.open(ro / "data")
     finally:
         ro.chmod(0o700)
+
+
+def test_data_folder_that_cannot_exist_is_a_clear_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    with pytest.raises(StoreError, match="data folder"):
+        HistoryStore.open(blocker / "data")
+    with pytest.raises(StoreError):
+        HistoryStore.open(blocker)

@@ -78,6 +78,9 @@ class Database:
         except (sqlite3.Error, OSError) as exc:
             db._close_all()
             raise translate(exc, f"opening {db.path}") from exc
+        except BaseException:
+            db._close_all()
+            raise
         return db
 
     def _open_checked(self) -> None:
