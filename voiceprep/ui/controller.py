@@ -8,6 +8,7 @@ goes to the worker (:mod:`voiceprep.ui.workers`), so every method here returns a
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 import logging
@@ -95,6 +96,7 @@ class PracticeController(QObject):
         self._queue: list[Question] = []
         self._queue_bank: Bank | None = None
         self._live_id: int | None = None
+        self._attempt_id: int | None = None
         self._tick = QTimer(self)
         self._tick.setInterval(50)
         self._tick.timeout.connect(self._on_tick)
@@ -182,6 +184,14 @@ class PracticeController(QObject):
                     picked.append(by_cat[cat].pop())
         self._cancel_everything()
         self._round = RoundRun(bank=bank, round=round_, questions=picked, started=time.monotonic())
+        store = self.store()
+        if store is not None:
+            try:
+                from voiceprep.ui import history_adapter
+
+                self._round.store_id = history_adapter.start_round(store, bank, round_.id)
+            except Exception:  # noqa: BLE001 - the answers are still saved, just not grouped
+                log.debug("handled", exc_info=True)
         self._typed_round = typed
         self.roundProgress.emit(0, len(picked))
         self._begin(QuestionContext(bank, picked[0], round_, 0, len(picked), typed))
@@ -292,10 +302,11 @@ class PracticeController(QObject):
         try:
             if self._recorder is None:
                 self._recorder = self.services.make_recorder(self.services.settings)
-            path = self.services.new_recording_path(f"{self.context.bank.id}-{self.context.question.id}")
+            self._attempt_id, path = self._begin_attempt(self.context)
             self._recorder.start(path)
         except Exception as exc:  # noqa: BLE001
             log.debug("handled", exc_info=True)
+            self._discard_attempt()
             self._recorder = None
             self._error(ErrorInfo(
                 "Could not start recording",
@@ -327,8 +338,9 @@ class PracticeController(QObject):
         if result.error:
             self.notice.emit(f"The recording stopped early ({result.error}); what was recorded is kept.")
         job_id, self._live_id = self._live_id or self._next_job_id(), None
+        attempt_id, self._attempt_id = self._attempt_id, None
         self._submit(Job(job_id, self.context, self.services.settings, audio=result.path,
-                         source="recording", duration_s=result.duration_s))
+                         source="recording", duration_s=result.duration_s, attempt_id=attempt_id))
 
     def submit_typed(self, text: str) -> None:
         if self.context is None or self.state not in (State.ASKING, State.THINKING, State.RECORDING):
@@ -359,6 +371,15 @@ class PracticeController(QObject):
             self._submit(Job(self._next_job_id(), self.context, self.services.settings, text=text, source="typed"))
         else:
             self._submit(Job(self._next_job_id(), self.context, self.services.settings, audio=Path(path), source="file"))
+
+    def recover(self, bank: Bank, question: Question, path: Path, attempt_id: int | None) -> None:
+        """Analyse a recording left unfinished by a crash, completing its stored attempt."""
+        self._cancel_everything()
+        self._round = None
+        self.context = QuestionContext(bank=bank, question=question)
+        self.questionStarted.emit(self.context)
+        self._submit(Job(self._next_job_id(), self.context, self.services.settings, audio=Path(path),
+                         source="recording", attempt_id=attempt_id))
 
     def cancel(self) -> None:
         """Abandon the current answer (recording discarded from analysis, file kept) and go home."""
@@ -492,6 +513,13 @@ class PracticeController(QObject):
             return
         summary = summarise_round(run, self.services.settings)
         self._last_summary = summary
+        if run.store_id is not None and self._store is not None:
+            try:
+                from voiceprep.ui import history_adapter
+
+                history_adapter.end_round(self._store, run.store_id, summary)
+            except Exception:  # noqa: BLE001
+                log.debug("handled", exc_info=True)
         self._set_state(State.IDLE)
         self.roundFinished.emit(summary)
 
@@ -513,7 +541,7 @@ class PracticeController(QObject):
 
     @Slot(object)
     def _on_job_finished(self, result: AttemptResult) -> None:
-        self._save(result)
+        result = self._save(result)
         run = self._round
         if run is not None and result.job_id in run.pending:
             run.pending.discard(result.job_id)
@@ -541,24 +569,58 @@ class PracticeController(QObject):
         actions = ("retry", "typed", "settings") if "model" in title.lower() else ("retry", "home")
         self._error(ErrorInfo(title, message, actions))
 
-    def _save(self, result: AttemptResult) -> None:
+    def _begin_attempt(self, ctx: QuestionContext) -> tuple[int | None, Path]:
+        """Register the attempt before recording so a crash leaves something to recover."""
         store = self.store()
-        if store is None:
+        if store is not None:
+            try:
+                from voiceprep.ui import history_adapter
+
+                run_id = self._round.store_id if self._round is not None else None
+                return history_adapter.begin_attempt(store, ctx, self.services.settings, run_id)
+            except Exception as exc:  # noqa: BLE001 - record anyway; history is told once
+                log.debug("handled", exc_info=True)
+                self.notice.emit(f"This answer will not be saved to your history: {_msg(exc)}")
+        return None, self.services.new_recording_path(f"{ctx.bank.id}-{ctx.question.id}")
+
+    def _discard_attempt(self) -> None:
+        attempt_id, self._attempt_id = self._attempt_id, None
+        store = self._store
+        if attempt_id is None or store is None:
             return
         try:
-            from voiceprep.ui.history_adapter import save_attempt
+            from voiceprep.ui import history_adapter
 
-            save_attempt(store, result, self.services.settings)
+            history_adapter.discard_attempt(store, attempt_id)
+        except Exception:  # noqa: BLE001 - an unfinished row is offered back later; nothing is lost
+            log.debug("handled", exc_info=True)
+
+    def _save(self, result: AttemptResult) -> AttemptResult:
+        store = self.store()
+        if store is None:
+            return result
+        try:
+            from voiceprep.ui import history_adapter
+
+            if result.attempt_id is not None:
+                history_adapter.finish_attempt(store, result.attempt_id, result)
+            else:
+                run_id = self._round.store_id if self._round is not None else None
+                aid = history_adapter.add_attempt(store, result, self.services.settings, run_id)
+                result = dataclasses.replace(result, attempt_id=aid)
             self.attemptSaved.emit(result)
         except Exception as exc:  # noqa: BLE001
             log.debug("handled", exc_info=True)
             self.notice.emit(f"This attempt could not be saved to your history: {_msg(exc)}")
+        return result
 
     def store(self) -> Any:
         """The history store, opened on first use (None if it cannot be opened; told once)."""
         if self._store is None and not self._store_failed and self.services.open_store is not None:
             try:
                 self._store = self.services.open_store(self.services.settings)
+                for note in getattr(self._store, "notes", None) or []:
+                    self.notice.emit(f"History: {note}")
             except Exception as exc:  # noqa: BLE001
                 log.debug("handled", exc_info=True)
                 self._store_failed = True
@@ -616,6 +678,7 @@ class PracticeController(QObject):
                 self._recorder.stop()
             except Exception:  # noqa: BLE001
                 log.debug("handled", exc_info=True)
+            self._discard_attempt()  # the user abandoned this answer
         if self._live_id is not None and self.host is not None:
             self.host.worker.cancel_live(self._live_id)
         self._live_id = None

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         c.notice.connect(self._on_notice)
         c.modelStateChanged.connect(self._on_model_state)
         c.roundFinished.connect(self._on_round_finished)
+        c.feedbackReady.connect(lambda _r: self.stack.setCurrentWidget(self.feedback))
         c.attemptSaved.connect(lambda _r: self._refresh_history())
         self.feedback.backToSummary.connect(self._show_summary)
         self.summary.openResult.connect(self.c.show_round_result)
@@ -118,18 +119,36 @@ class MainWindow(QMainWindow):
         self.home.set_banks(banks)
 
     def _offer_recovery(self) -> None:
+        """Offer back answers a crash interrupted (headers repaired first, by the speech layer)."""
         try:
-            found = self.services.find_unfinished(self.services.settings)
+            repaired = [Path(p) for p in self.services.find_unfinished(self.services.settings)]
         except Exception:  # noqa: BLE001 - recovery is best effort; never block start-up
             log.debug("handled", exc_info=True)
+            repaired = []
+        items: list[tuple[Path, str | None, str | None, int | None]] = []
+        store = self.c.store()
+        if store is not None:
+            try:
+                from voiceprep.ui.history_adapter import unfinished
+
+                for a in unfinished(store):
+                    if a.recording_path is not None and Path(a.recording_path).exists():
+                        items.append((Path(a.recording_path), a.bank_id, a.question_id, a.id))
+            except Exception:  # noqa: BLE001
+                log.debug("handled", exc_info=True)
+        known = {p for p, *_ in items}
+        items += [(p, None, None, None) for p in repaired if p not in known]
+        self._recovered = items
+        if not items or self.banner.isVisible():
             return
-        self._recovered = list(found)
-        if found and not self.banner.isVisible():
-            self.banner.show_message(
-                "Unfinished recording found",
-                f"{len(found)} answer(s) from a previous session were not analysed ({found[0].name}). "
-                "Analyse the latest against the selected question, or delete it.",
-                ("recover", "discard"), kind="info")
+        path, bank_id, qid, _ = items[0]
+        res = self.home.banks.resolve(f"{bank_id}/{qid}") if bank_id else None
+        what = f"your answer to \u201c{res[1].prompt}\u201d" if res else f"the recording {path.name}"
+        more = f" ({len(items) - 1} more after it)" if len(items) > 1 else ""
+        self.banner.show_message(
+            "Unfinished answer found",
+            f"The app stopped while recording {what}{more}. Analyse it now, or delete it.",
+            ("recover", "discard"), kind="info")
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802
         super().paintEvent(event)
@@ -240,23 +259,38 @@ class MainWindow(QMainWindow):
         elif action == "recover":
             self._recover_latest()
         elif action == "discard":
-            for p in getattr(self, "_recovered", []):
-                try:
-                    Path(p).unlink(missing_ok=True)
-                except OSError:
-                    pass
-            self._recovered = []
+            self._discard_recovered()
         elif action == "dismiss" and self.c.state == State.ERROR:
             if ctx is not None and self.c.last_result is None:
                 self.c.cancel()
 
     def _recover_latest(self) -> None:
-        found = getattr(self, "_recovered", [])
-        bank, q = self.home.current_bank(), self.home.selected_question()
-        if not found or bank is None or q is None:
+        items = getattr(self, "_recovered", [])
+        if not items:
             return
-        latest = max(found, key=lambda p: Path(p).stat().st_mtime if Path(p).exists() else 0)
-        self.c.analyse_file(bank, q, Path(latest))
+        path, bank_id, qid, attempt_id = items.pop(0)
+        res = self.home.banks.resolve(f"{bank_id}/{qid}") if bank_id else None
+        if res is None:
+            bank, q = self.home.current_bank(), self.home.selected_question()
+            if bank is None or q is None:
+                self._on_error(ErrorInfo("Choose the question first",
+                                         "Select the question this recording answers, then use "
+                                         "Practice > Analyse a recording.", ("home",)))
+                return
+            res = (bank, q)
+        self.c.recover(res[0], res[1], path, attempt_id)
+
+    def _discard_recovered(self) -> None:
+        store = self.c.store()
+        for path, _b, _q, attempt_id in getattr(self, "_recovered", []):
+            try:
+                if attempt_id is not None and store is not None:
+                    store.delete_attempt(attempt_id)
+                Path(path).unlink(missing_ok=True)
+                Path(str(path) + ".partial").unlink(missing_ok=True)
+            except Exception:  # noqa: BLE001
+                log.debug("handled", exc_info=True)
+        self._recovered = []
 
     # ------------------------------------------------------------------ dialogs
     def _analyse_from_menu(self) -> None:
@@ -317,7 +351,7 @@ class MainWindow(QMainWindow):
         try:
             from voiceprep.ui.history_adapter import weakest_questions
 
-            self.home.set_weakest(weakest_questions(store, bank.id))
+            self.home.set_weakest(weakest_questions(store, bank))
         except Exception:  # noqa: BLE001 - weakest-first falls back to untried questions
             log.debug("handled", exc_info=True)
 

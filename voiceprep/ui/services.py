@@ -134,14 +134,9 @@ def _analyze(transcript: "Transcript", bank: Bank, question: Question, settings:
 
 
 def _open_store(settings: Settings) -> Any:
-    from voiceprep import store
+    from voiceprep.ui.history_adapter import open_store
 
-    opener = getattr(store, "open_store", None)
-    if opener is None:
-        from voiceprep.store import db  # type: ignore[attr-defined]
-
-        opener = db.open_store
-    return opener(paths.database_path(settings.data_path))
+    return open_store(settings)
 
 
 def _find_unfinished(settings: Settings) -> list[Path]:

@@ -71,6 +71,7 @@ class Job:
     text: str | None = None
     source: str = "recording"  # "recording", "typed", "file"
     duration_s: float | None = None
+    attempt_id: int | None = None  # the store's row, begun when recording started
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class AttemptResult:
     source: str = "recording"
     transcribe_s: float = 0.0
     analyze_s: float = 0.0
+    attempt_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class RoundRun:
     job_index: dict[int, int] = field(default_factory=dict)  # job id -> question index
     answered_s: dict[int, float] = field(default_factory=dict)
     ended: float | None = None
+    store_id: int | None = None  # the store's mock-round row
 
 
 @dataclass(frozen=True)

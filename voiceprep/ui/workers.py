@@ -143,7 +143,7 @@ class SpeechWorker(QObject):
             self.finished.emit(AttemptResult(
                 job_id=job.id, context=ctx, transcript=transcript, report=report,
                 recording=job.audio if job.source != "typed" else None, source=job.source,
-                transcribe_s=t1 - t0, analyze_s=t2 - t1,
+                transcribe_s=t1 - t0, analyze_s=t2 - t1, attempt_id=job.attempt_id,
             ))
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message in the window
             _log_failure(exc)
