@@ -231,3 +231,14 @@ def test_open_store_takes_a_folder_or_the_database_file(tmp_path: Path) -> None:
         assert b.count_attempts() == 1 and b.data_dir == tmp_path / "d1"
     finally:
         b.close()
+
+
+def test_orphan_recordings_are_listed(store: HistoryStore) -> None:
+    a = store.begin_attempt(bank_id="b", question_id="q")
+    assert a.recording_path is not None
+    a.recording_path.write_bytes(b"RIFF")
+    stray = store.recordings_dir / "from-a-lost-database.wav"
+    stray.write_bytes(b"RIFF")
+    assert store.orphan_recordings() == [stray]
+    store.delete_attempt(a.id)
+    assert store.orphan_recordings() == [stray]

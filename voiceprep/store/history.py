@@ -387,6 +387,19 @@ class HistoryStore:
         )
         return [AttemptSummary(**summary_from_row(r, self.data_dir)) for r in rows]
 
+    def orphan_recordings(self) -> list[Path]:
+        """Audio files in ``recordings/`` that no attempt refers to (e.g. after a damaged database
+        was moved aside, or a recording the app never got to register), oldest first."""
+        if not self.recordings_dir.exists():
+            return []
+        known = {
+            p.resolve()
+            for (stored,) in self.db.read("SELECT recording_path FROM attempts WHERE recording_path IS NOT NULL")
+            if (p := resolve_recording(stored, self.data_dir)) is not None
+        }
+        files = [p for p in self.recordings_dir.rglob("*") if p.is_file() and p.resolve() not in known]
+        return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+
     # -- deleting ----------------------------------------------------------------------------------
 
     def _owned(self, path: Path) -> bool:
