@@ -142,3 +142,22 @@ def test_timestamps_are_normalised_on_import(tmp_path: Path) -> None:
         assert tuple(raw) == ("2026-01-01T10:00:00.000+00:00", "imported")
     finally:
         target.close()
+
+
+def test_import_only_copies_audio_from_beside_the_export(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private key")
+    exp = tmp_path / "exp"
+    exp.mkdir()
+    f = exp / "h.json"
+    f.write_text(json.dumps({"format": FORMAT, "format_version": 1, "attempts": [
+        {"uuid": "u1", "bank_id": "x", "question_id": "y", "started_at": "2026-01-01T12:00:00+00:00",
+         "recording": {"file": "../secret.txt", "stored_path": "recordings/u1.wav"}},
+    ]}))
+    target = HistoryStore.open(tmp_path / "t")
+    try:
+        res = import_json(target, f)
+        assert res.attempts == 1 and res.recordings == 0 and "outside the export folder" in res.problems[0]
+        assert list(target.recordings_dir.iterdir()) == []
+    finally:
+        target.close()

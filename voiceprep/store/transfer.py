@@ -248,6 +248,11 @@ def _import_recording(store: HistoryStore, json_path: Path, a: dict[str, Any], c
     if not isinstance(file, str) or not file:
         return stored  # exported without audio: keep the reference (it may exist on this machine)
     src = (json_path.parent / file).resolve()
+    try:  # only files beside the export: a crafted file must not pull in e.g. ~/.ssh/id_rsa
+        src.relative_to(json_path.parent.resolve())
+    except ValueError:
+        result.problems.append(f"Recording {file} for attempt {a['uuid']} is outside the export folder; skipped.")
+        return stored
     if not src.is_file():
         result.problems.append(f"Recording {file} for attempt {a['uuid']} is missing; imported without audio.")
         return stored
