@@ -108,6 +108,7 @@ class WhisperTranscriber:
         self._load_lock = threading.Lock()
         self._decode_lock = threading.Lock()
         self.load_s = 0.0
+        self.fallbacks = 0  # chunks re-decoded without the prompt (see transcribe_chunk)
         self._name = BUNDLED_MODEL_NAME if not self.model_spec else self.model_spec
 
     @classmethod
@@ -241,31 +242,57 @@ class WhisperTranscriber:
         if piece.size < WHISPER_RATE // 10:
             return
         opts = self.options
+        with self._decode_lock:  # one decode at a time: 2 cores, and ctranslate2 threads already
+            segments = self._decode_segments(piece, opts.filler_prompt, cancel)
+            if opts.filler_prompt and not _plausible(segments, chunk.duration):
+                # The prompt occasionally sets off a loop ("see you in the next video, ...");
+                # the unprompted decode is stable, so use it for this chunk (fillers may be lost).
+                self.fallbacks += 1
+                segments = self._decode_segments(piece, False, cancel)
+        collected: list[Word] = []
+        for seg in segments:
+            if seg.compression_ratio > COMPRESSION_LIMIT:
+                continue  # still a loop: drop it rather than report invented words
+            for w in seg.words or ():
+                start = float(w.start) + chunk.start
+                end = float(w.end) + chunk.start
+                if opts.vad and not inside((start + end) / 2, regions, opts.word_margin_s):
+                    continue
+                collected.append(Word(w.word, round(start, 3), round(end, 3), round(float(w.probability), 4)))
+        yield from collected
+
+    def _decode_segments(self, piece: np.ndarray, prompt: bool, cancel: Callable[[], bool] | None) -> list[Any]:
+        opts = self.options
         kwargs: dict[str, Any] = dict(
             language="en",
             beam_size=opts.beam_size,
             temperature=opts.temperature,
             condition_on_previous_text=opts.condition_on_previous_text,
-            initial_prompt=FILLER_PROMPT if opts.filler_prompt else None,
+            initial_prompt=FILLER_PROMPT if prompt else None,
             word_timestamps=True,
             vad_filter=False,
         )
         kwargs.update(opts.extra)
-        with self._decode_lock:  # one decode at a time: 2 cores, and ctranslate2 threads already
+        if cancel is not None and cancel():
+            raise Cancelled()
+        segments, _info = self._model.transcribe(piece, **kwargs)
+        out = []
+        for seg in segments:  # lazy: the decoding happens while iterating
             if cancel is not None and cancel():
                 raise Cancelled()
-            segments, _info = self._model.transcribe(piece, **kwargs)
-            collected: list[Word] = []
-            for seg in segments:  # lazy: the decoding happens while iterating
-                if cancel is not None and cancel():
-                    raise Cancelled()
-                for w in seg.words or ():
-                    start = float(w.start) + chunk.start
-                    end = float(w.end) + chunk.start
-                    if opts.vad and not inside((start + end) / 2, regions, opts.word_margin_s):
-                        continue
-                    collected.append(Word(w.word, round(start, 3), round(end, 3), round(float(w.probability), 4)))
-        yield from collected
+            out.append(seg)
+        return out
+
+
+COMPRESSION_LIMIT = 2.4  # Whisper's own threshold for repetitive (looping) output
+MAX_WORDS_PER_S = 5.5  # fast speech is ~4 words/s; more means invented text
+
+
+def _plausible(segments: list[Any], duration_s: float) -> bool:
+    words = sum(len(s.words or ()) for s in segments)
+    if words > MAX_WORDS_PER_S * max(duration_s, 1.0):
+        return False
+    return all(s.compression_ratio <= COMPRESSION_LIMIT for s in segments)
 
 
 def _cuda_available() -> bool:
