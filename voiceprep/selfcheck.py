@@ -223,6 +223,8 @@ def check_tts(ctx: _Context) -> CheckResult:
     except _Fail:
         raise
     except Exception as exc:
+        if _is_linux() and "espeak" in str(exc).lower():
+            raise _Fail(f"espeak-ng (the speech synthesiser) could not be loaded: {exc}", _tts_fix()) from exc
         raise _Fail(f"text-to-speech failed ({type(exc).__name__}: {exc})", _tts_fix()) from exc
     if samples.size == 0 or float(np.max(np.abs(samples))) < 1e-3:
         raise _Fail("text-to-speech produced silence", _tts_fix())
@@ -410,6 +412,8 @@ def check_analysis(ctx: _Context) -> CheckResult:
             "method": report.coverage.method, "score": round(report.coverage.score, 3)}
     detail = (f"{len(found)} of {len(points)} key points of {ref} found "
               f"({len(covered)} covered, {len(found) - len(covered)} partial; {report.coverage.method})")
+    if ctx.transcript is None:
+        detail += ", in the phrase as text (no transcript)"
     if points and not found:
         return CheckResult("Answer analysis", WARN, f"{detail}; the phrase was written to touch some",
                            "the analysis runs but found nothing; check the transcription above", data=data)
@@ -426,9 +430,10 @@ def check_audio_library(ctx: _Context) -> CheckResult:
     try:
         sd = devices.sounddevice()
     except NoAudioDevice as exc:
-        fix = ("sudo apt install libportaudio2 (Fedora: sudo dnf install portaudio)"
+        fix = ("install it: sudo apt install libportaudio2 (Fedora: sudo dnf install portaudio)"
                if _is_linux() else "reinstall voiceprep (its PortAudio library is missing)")
-        raise _Fail(str(exc), fix) from exc
+        cause = exc.__cause__ or exc
+        raise _Fail(f"the PortAudio library (libportaudio2) could not be loaded: {cause}", fix) from exc
     return CheckResult("Audio library", PASS, sd.get_portaudio_version()[1].split(",")[0])
 
 

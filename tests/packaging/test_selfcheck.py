@@ -140,6 +140,7 @@ def test_missing_portaudio_fails_the_run_and_names_libportaudio2(tmp_path):
     lib = next(i for i, line in enumerate(lines) if "Audio library" in line)
     assert lines[lib].lstrip().startswith("FAIL")
     assert "PortAudio library not found" in lines[lib]
+    assert "libportaudio2" in lines[lib]
     assert "sudo apt install libportaudio2" in lines[lib + 1]
     devices = next(line for line in lines if "Audio devices" in line)
     assert devices.lstrip().startswith("SKIP")
