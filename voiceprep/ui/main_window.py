@@ -104,8 +104,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ start-up
     def after_show(self) -> None:
-        """Work deferred until the window is on screen: banks, model warm-up, recovery."""
+        """Work deferred until the window is on screen: banks, then model warm-up and recovery."""
         self.load_banks()
+        self.start_background()
+
+    def start_background(self) -> None:
         self.c.warm_up()
         self._offer_recovery()
 

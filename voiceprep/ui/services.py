@@ -152,12 +152,22 @@ def _find_unfinished(settings: Settings) -> list[Path]:
 
 
 def _warm_imports() -> None:
-    """Import the heavy modules in the worker thread so the first recording starts at once."""
-    for name in ("sounddevice", "voiceprep.speech.recorder", "voiceprep.analysis"):
+    """In the worker thread, after the speech model: import the recorder and load the embedding
+    and coverage models, so the first recording starts and the first feedback arrives at once."""
+    for name in ("sounddevice", "voiceprep.speech.recorder", "voiceprep.speech.incremental",
+                 "voiceprep.analysis.analyzer"):
         try:
             __import__(name)
         except Exception:  # noqa: BLE001 - a missing piece is reported when it is used
             pass
+    try:
+        from voiceprep.analysis.coverage import load_models
+        from voiceprep.analysis.embeddings import get_embedder
+
+        get_embedder().embed(["warm up"])
+        load_models()
+    except Exception:  # noqa: BLE001 - analysis falls back to cue-only and says so
+        pass
 
 
 def _list_devices() -> list[dict[str, Any]]:
