@@ -257,8 +257,10 @@ def _synthesize(text: str) -> tuple[np.ndarray, int, int, str]:
 
     Uses the app's own speaker when this build has one (what the app really uses); otherwise
     pyttsx3 straight to a WAV file at the user's speaking rate. pyttsx3 2.99's espeak driver
-    sometimes ends its loop before espeak-ng has delivered the audio (no file written), so a
-    missing file is retried and the retry reported.
+    runs the ``endLoop`` that ``runAndWait`` queues as soon as the queue is pumped, so
+    ``runAndWait`` can return while espeak-ng is still synthesising on its own thread; the
+    file then appears a few tens of milliseconds later. So: wait for a complete file, and
+    only if none comes, retry (and report the retry).
     """
     from voiceprep.settings import load_settings
 
@@ -279,10 +281,23 @@ def _synthesize(text: str) -> tuple[np.ndarray, int, int, str]:
                 engine.setProperty("rate", settings.rate_wpm)
                 engine.save_to_file(text, str(path))
                 engine.runAndWait()
-            if path.is_file() and path.stat().st_size > 44:
+            if _wait_for_file(path):
                 samples, rate = read_wav(path)
                 return samples, rate, attempt, "pyttsx3"
     raise _Fail(f"text-to-speech wrote no audio in {TTS_ATTEMPTS} attempts", _tts_fix())
+
+
+def _wait_for_file(path: Path, timeout_s: float = 5.0) -> bool:
+    """True once ``path`` holds more than a WAV header and has stopped growing."""
+    deadline = time.monotonic() + timeout_s
+    last = -1
+    while time.monotonic() < deadline:
+        size = path.stat().st_size if path.is_file() else -1
+        if size > 44 and size == last:
+            return True
+        last = size
+        time.sleep(0.05)
+    return False
 
 
 def _project_speaker(settings: Any) -> Any:
@@ -338,6 +353,10 @@ def check_transcription(ctx: _Context) -> CheckResult:
     if recall < 0.6:
         return CheckResult("Transcription", WARN, f"only {recall:.0%} of the words recognised: {quoted} {timing}",
                            "the model runs but its output looks wrong; reinstall voiceprep", data=data)
+    if _words(PHRASE)[-1] not in _words(heard)[-4:]:
+        return CheckResult("Transcription", WARN, f"the end of the phrase is missing: {quoted} {timing}",
+                           "the speech synthesiser may cut off the last second of what it says "
+                           "(a known pyttsx3 2.99 espeak problem); report it with this output", data=data)
     if extra > 1.5:  # the model invented text (a repetition loop or a made-up ending)
         return CheckResult("Transcription", WARN,
                            f"{len(_words(heard))} words heard for {len(_words(PHRASE))} spoken: {quoted} {timing}",

@@ -1,8 +1,9 @@
 """The PyInstaller bundle (dist/voiceprep) runs its own self-check, offline, with a clean home.
 
 Skipped unless the bundle exists or VOICEPREP_TEST_BUNDLE=1; with that variable set and no
-bundle yet, the test builds it first (``bash packaging/build.sh``, about 70 s on 2 cores).
-Running these tests against an existing bundle takes about 10 s.
+bundle yet, or one older than the sources, the tests build it first (``bash packaging/build.sh``,
+about 75 s on 2 cores). Without the variable an existing bundle is tested as it is. Running
+these tests against an existing bundle takes about 13 s.
 """
 
 from __future__ import annotations
@@ -29,9 +30,18 @@ pytestmark = [
 ]
 
 
+def _stale() -> bool:
+    """The bundle is older than a source file it was built from."""
+    built = EXE.stat().st_mtime
+    sources = [ROOT / d for d in ("voiceprep", "questions", "assets", "packaging")]
+    return any(p.stat().st_mtime > built for d in sources for p in d.rglob("*") if p.is_file()
+               and "__pycache__" not in p.parts)
+
+
 @pytest.fixture(scope="module")
 def bundle() -> Path:
-    if not EXE.exists():
+    """The bundle; built (or rebuilt when stale) only if VOICEPREP_TEST_BUNDLE=1 asks for it."""
+    if not EXE.exists() or (WANTED and _stale()):
         subprocess.run(["bash", "packaging/build.sh"], cwd=ROOT, check=True, timeout=1800)
     return EXE
 
@@ -57,11 +67,12 @@ def test_bundle_self_check_passes(bundle, tmp_path):
 
     lines = {name: next(x for x in out.splitlines() if f"  {name}  " in x) for name, _, _ in CHECKS}
     status = {name: line.split()[0] for name, line in lines.items()}
-    for name in ("Question banks", "Data folder", "Audio library", "Transcription",
-                 "Embeddings", "Answer analysis", "Desktop UI"):
+    from tests.packaging.test_selfcheck import KNOWN_TTS_WARNINGS
+
+    for name in ("Question banks", "Data folder", "Audio library", "Embeddings", "Answer analysis", "Desktop UI"):
         assert status.get(name) == "PASS", (name, out)
-    # PASS, or the reported pyttsx3 retry (see test_selfcheck.test_full_self_check_json)
-    assert status.get("Text-to-speech") == "PASS" or "only on attempt" in lines["Text-to-speech"], out
+    for name, known in KNOWN_TTS_WARNINGS.items():  # pyttsx3's bugs, reported by the self-check
+        assert status[name] == "PASS" or known in lines[name], out
     assert out.splitlines()[-1].startswith("OK")
     assert (tmp_path / "data").is_dir() and not any((tmp_path / "data").iterdir())
 
