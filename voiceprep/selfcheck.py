@@ -255,8 +255,9 @@ TTS_ATTEMPTS = 3
 def _synthesize(text: str) -> tuple[np.ndarray, int, int, str]:
     """Speech for ``text``: (mono float32, rate, attempts needed, engine description).
 
-    Uses the app's own speaker when this build has one (what the app really uses); otherwise
-    pyttsx3 straight to a WAV file at the user's speaking rate. pyttsx3 2.99's espeak driver
+    Uses the app's own speaker (``voiceprep.speech.tts.TtsSpeaker``, what the app really uses)
+    with the user's voice and rate; a build without it falls back to pyttsx3 straight to a WAV
+    file. pyttsx3 2.99's espeak driver
     runs the ``endLoop`` that ``runAndWait`` queues as soon as the queue is pumped, so
     ``runAndWait`` can return while espeak-ng is still synthesising on its own thread; the
     file then appears a few tens of milliseconds later. So: wait for a complete file, and
@@ -267,8 +268,16 @@ def _synthesize(text: str) -> tuple[np.ndarray, int, int, str]:
     settings = load_settings()[0]
     speaker = _project_speaker(settings)
     if speaker is not None:
-        samples, rate = speaker.synthesize(text)
-        return np.asarray(samples, dtype=np.float32).reshape(-1), int(rate), 1, type(speaker).__name__
+        from voiceprep.speech.protocols import NoTtsEngine
+
+        for attempt in range(1, TTS_ATTEMPTS + 1):
+            try:
+                samples, rate = speaker.synthesize(text)
+            except NoTtsEngine as exc:
+                if "no audio" not in str(exc) or attempt == TTS_ATTEMPTS:
+                    raise _Fail(str(exc), _tts_fix()) from exc
+                continue  # an empty file: the engine's race, retried and reported
+            return np.asarray(samples, dtype=np.float32).reshape(-1), int(rate), attempt, type(speaker).__name__
     import pyttsx3
 
     from voiceprep.speech.audio import read_wav
@@ -310,11 +319,11 @@ def _project_speaker(settings: Any) -> Any:
         if exc.name == "voiceprep.speech.tts":
             return None
         raise
-    cls = getattr(tts, "TtsSpeaker", None) or getattr(tts, "Pyttsx3Speaker", None) or getattr(tts, "Speaker", None)
+    cls = getattr(tts, "TtsSpeaker", None)
     if cls is None:
         return None
-    from_settings = getattr(cls, "from_settings", None)
-    return from_settings(settings) if from_settings else cls()
+    # No cache folder: the self-check must really synthesise, not replay yesterday's audio.
+    return cls(voice=settings.voice, rate_wpm=settings.rate_wpm, output_device=settings.output_device)
 
 
 def check_transcription(ctx: _Context) -> CheckResult:
@@ -484,18 +493,24 @@ def check_audio_devices(ctx: _Context) -> CheckResult:
     if not outputs:
         problems.append("no speaker (output device)")
         fixes.append("connect speakers or headphones to hear the questions")
+    chosen: dict[str, int | None] = {"input": None, "output": None}
     for kind, wanted, pool in (("input", settings.input_device, inputs), ("output", settings.output_device, outputs)):
         if pool and wanted:
             try:
-                devices.resolve_device(wanted, kind)
+                chosen[kind] = devices.resolve_device(wanted, kind)
             except NoAudioDevice as exc:
                 problems.append(str(exc).rstrip("."))
                 fixes.append(f"reconnect it or pick another {kind} device in Settings")
     if inputs:
-        err = _try_record(sd)
+        err = _try_record(sd, chosen["input"])
         if err:
             problems.append(f"the microphone did not open ({err})")
             fixes.append("close other apps using it and allow microphone access in the system privacy settings")
+    if outputs:
+        err = _try_play(sd, chosen["output"])
+        if err:
+            problems.append(f"the speaker did not open ({err})")
+            fixes.append("check the output device in the system sound settings and in Settings")
     names = f"in: {in_name or '-'}, out: {out_name or '-'} ({len(inputs)} in / {len(outputs)} out)"
     if problems:
         return CheckResult("Audio devices", WARN, f"{'; '.join(problems)}; {names}", "; ".join(fixes),
@@ -503,13 +518,24 @@ def check_audio_devices(ctx: _Context) -> CheckResult:
     return CheckResult("Audio devices", PASS, names, essential=False, data=data)
 
 
-def _try_record(sd: Any, seconds: float = 0.25) -> str | None:
-    """Open the default input for a moment: catches busy or permission-blocked microphones."""
+def _try_record(sd: Any, device: int | None = None, seconds: float = 0.1) -> str | None:
+    """Open the input for a moment and read from it: catches busy or permission-blocked mics."""
     try:
-        info = sd.query_devices(kind="input")
-        rate = int(info["default_samplerate"]) or 48_000
-        frames = sd.rec(int(rate * seconds), samplerate=rate, channels=1, dtype="float32", blocking=True)
-        return None if frames.shape[0] > 0 else "no samples arrived"
+        rate = int(sd.query_devices(device, kind="input")["default_samplerate"]) or 48_000
+        with sd.InputStream(device=device, samplerate=rate, channels=1, dtype="float32") as stream:
+            frames, _overflowed = stream.read(int(rate * seconds))
+        return None if len(frames) > 0 else "no samples arrived"
+    except Exception as exc:
+        return str(exc).splitlines()[0][:120]
+
+
+def _try_play(sd: Any, device: int | None = None, seconds: float = 0.05) -> str | None:
+    """Open the output and write a moment of silence (a real stream, no sound)."""
+    try:
+        rate = int(sd.query_devices(device, kind="output")["default_samplerate"]) or 48_000
+        with sd.OutputStream(device=device, samplerate=rate, channels=1, dtype="float32") as stream:
+            stream.write(np.zeros((int(rate * seconds), 1), dtype=np.float32))
+        return None
     except Exception as exc:
         return str(exc).splitlines()[0][:120]
 

@@ -203,3 +203,17 @@ def test_audio_devices_pass_with_the_virtual_sound_card(tmp_path, monkeypatch):
     result = selfcheck.check_audio_devices(selfcheck._Context())
     assert result.status == PASS, result
     assert result.data["inputs"] > 0 and result.data["outputs"] > 0
+
+
+@pytest.mark.audio
+def test_a_missing_device_chosen_in_settings_is_named(tmp_path, monkeypatch):
+    if os.environ.get("VOICEPREP_TEST_AUDIO") != "1":
+        pytest.skip("needs the PulseAudio null sink (scripts/test.sh sets VOICEPREP_TEST_AUDIO=1)")
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.json").write_text(json.dumps({"input_device": "USB headset that is unplugged"}))
+    monkeypatch.setenv("VOICEPREP_CONFIG_DIR", str(config))
+    result = selfcheck.check_audio_devices(selfcheck._Context())
+    assert result.status == WARN and not result.essential
+    assert "USB headset that is unplugged" in result.detail
+    assert "Settings" in result.fix
