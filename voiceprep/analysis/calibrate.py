@@ -58,6 +58,7 @@ def with_windows(sig: AnswerSignals, sizes: tuple[int, ...]) -> AnswerSignals:
     for p in sig.points:
         q = replace(p)
         q.sims = None if p.sims is None else p.sims[keep]
+        q.sub_sims = None if p.sub_sims is None else p.sub_sims[:, keep]
         pts.append(q)
     return replace(sig, windows=[sig.windows[j] for j in keep], points=pts)
 

@@ -102,16 +102,15 @@ def extract(
         subs = [subitems(kp.text) for kp in question.key_points]
         sub_vecs = embedder.embed_cached([s for group in subs for s in group])  # type: ignore[attr-defined]
         topic_vec = embedder.embed_cached([question.prompt + " " + " ".join(kp.text for kp in question.key_points)])  # type: ignore[attr-defined]
-        full = " ".join(t.norm for k, t in enumerate(tokens) if k not in filler_tokens)
-        win_vecs = embedder.embed([w.text for w in windows] + [full])  # type: ignore[attr-defined]
-        sims = kp_vecs @ win_vecs[:-1].T
-        sub_sims = sub_vecs @ win_vecs[:-1].T
+        win_vecs, full_vec = _window_vectors(embedder, windows)
+        sims = kp_vecs @ win_vecs.T
+        sub_sims = sub_vecs @ win_vecs.T
         k = 0
         for p, row, group in zip(points, sims, subs):
             p.sims = row
             p.sub_sims = sub_sims[k : k + len(group)]
             k += len(group)
-        sig.topic_sim = float(topic_vec[0] @ win_vecs[-1])
+        sig.topic_sim = float(topic_vec[0] @ full_vec)
         sig.embeddings_used = True
     return sig
 
@@ -126,6 +125,35 @@ def subitems(text: str) -> list[str]:
     if sep and head.strip():
         parts.insert(0, head.strip())
     return parts if len(parts) >= 2 else [text]
+
+
+def _window_vectors(embedder: object, windows: list[Window]) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors for every window from one forward pass over single sentences.
+
+    A multi-sentence window gets the length-weighted mean of its sentences' (mean-pooled)
+    vectors, renormalised: the same pooling the model uses, minus cross-sentence attention.
+    Embedding each window for real would cost about three times as much for 1-2 sentence
+    windows; the whole answer (for on-topic similarity) comes out of the same pass.
+    """
+    singles = [w for w in windows if w.size == 1]
+    if not singles:  # no one-sentence windows to build on: embed each window as it is
+        vecs = embedder.embed([w.text for w in windows])  # type: ignore[attr-defined]
+        full = vecs.mean(axis=0)
+        return vecs, full / max(float(np.linalg.norm(full)), 1e-9)
+    vecs = embedder.embed([w.text for w in singles])  # type: ignore[attr-defined]
+    lens = np.array([max(len(w.text.split()), 1) for w in singles], dtype=np.float32)
+    by_start = {w.tok_start: i for i, w in enumerate(singles)}
+    out = np.zeros((len(windows), vecs.shape[1]), dtype=np.float32)
+    for j, w in enumerate(windows):
+        if w.size == 1:
+            out[j] = vecs[by_start[w.tok_start]]
+            continue
+        idx = [i for i, s in enumerate(singles) if w.tok_start <= s.tok_start < w.tok_end]
+        v = (vecs[idx] * lens[idx, None]).sum(axis=0)
+        out[j] = v / max(float(np.linalg.norm(v)), 1e-9)
+    full = (vecs * lens[:, None]).sum(axis=0)
+    full = full / max(float(np.linalg.norm(full)), 1e-9)
+    return out, full
 
 
 # ---- features -------------------------------------------------------------------------------

@@ -53,10 +53,13 @@ class Embedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        out = []
-        for k in range(0, len(texts), BATCH):
-            out.append(self._embed_batch(texts[k : k + BATCH]))
-        return np.vstack(out)
+        # similar lengths share a batch, so little compute goes on padding
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for k in range(0, len(order), BATCH):
+            idx = order[k : k + BATCH]
+            out[idx] = self._embed_batch([texts[i] for i in idx])
+        return out
 
     def embed_cached(self, texts: list[str]) -> np.ndarray:
         """Like :meth:`embed` but remembers results (for key points, which repeat every answer)."""
