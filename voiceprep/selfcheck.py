@@ -30,7 +30,6 @@ import re
 import sys
 import tempfile
 import time
-import wave
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -109,7 +108,6 @@ class _Context:
     bank: Any = None  # voiceprep.bank.Bank holding ``question``
     question: Any = None  # voiceprep.bank.Question
     banks: Any = None
-    embedder_ok: bool = False
 
 
 def _is_linux() -> bool:
@@ -407,7 +405,6 @@ def check_embeddings(ctx: _Context) -> CheckResult:
     if vecs.shape != (3, 384) or not np.allclose(norms, 1.0, atol=1e-3):
         raise _Fail(f"the embedding model returned bad vectors (shape {vecs.shape})", "reinstall voiceprep")
     close, far = float(vecs[0] @ vecs[1]), float(vecs[0] @ vecs[2])
-    ctx.embedder_ok = True
     data = {"paraphrase": round(close, 3), "unrelated": round(far, 3), "seconds": round(seconds, 2)}
     detail = f"paraphrase {close:.2f} vs unrelated {far:.2f} cosine"
     if close <= far:
