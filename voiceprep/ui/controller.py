@@ -51,9 +51,10 @@ def _msg(exc: BaseException) -> str:
 
 
 class _SpeechBridge(QObject):
-    """Carries the speaker's ``on_done`` (called on an audio thread) into the UI thread."""
+    """Carries the speaker's ``on_done``/``on_error`` (called on audio threads) into the UI thread."""
 
     done = Signal(int)
+    error = Signal(str)
 
 
 class PracticeController(QObject):
@@ -87,6 +88,7 @@ class PracticeController(QObject):
         self._speech_seq = 0
         self._bridge = _SpeechBridge()
         self._bridge.done.connect(self._on_speech_done)
+        self._bridge.error.connect(self._on_speech_error)
         self._job_seq = 0
         self._current_job: int | None = None
         self._recording_path: Path | None = None
@@ -203,6 +205,13 @@ class PracticeController(QObject):
         self.questionStarted.emit(ctx)
         self._set_state(State.ASKING)
         self._speak(self._spoken_prompt(ctx))
+        run = self._round
+        if run is not None and ctx.index + 1 < len(run.questions) and self._speaker:
+            nxt = QuestionContext(run.bank, run.questions[ctx.index + 1], run.round, ctx.index + 1, len(run.questions))
+            try:
+                self._speaker.prepare(self._spoken_prompt(nxt))  # synthesised while this one is answered
+            except Exception:  # noqa: BLE001
+                log.debug("handled", exc_info=True)
         if not self._tick.isActive():
             self._tick.start()
 
@@ -243,10 +252,17 @@ class PracticeController(QObject):
             self.notice.emit(f"Could not read the question aloud: {_msg(exc)} The question is shown as text.")
             self._bridge.done.emit(seq)
 
+    @Slot(str)
+    def _on_speech_error(self, text: str) -> None:
+        self.notice.emit(f"The question could not be read aloud: {text} It is shown as text; "
+                         "check Settings > Speakers, or install espeak-ng.")
+
     def _get_speaker(self) -> Any:
         if self._speaker is None:
             try:
                 self._speaker = self.services.make_speaker(self.services.settings)
+                if hasattr(self._speaker, "on_error"):
+                    self._speaker.on_error = lambda exc: self._bridge.error.emit(str(exc))
             except Exception as exc:  # noqa: BLE001
                 log.debug("handled", exc_info=True)
                 self._speaker = False

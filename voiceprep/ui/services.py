@@ -87,10 +87,10 @@ def _load_banks(settings: Settings) -> BankSet:
 
 
 def _make_speaker(settings: Settings) -> "Speaker":
-    from voiceprep.speech import tts
+    from voiceprep.speech.tts import TtsSpeaker
 
-    cls = getattr(tts, "TtsSpeaker", None) or getattr(tts, "Pyttsx3Speaker", None) or getattr(tts, "Speaker")
-    return _construct(cls, settings)
+    return TtsSpeaker(voice=settings.voice, rate_wpm=settings.rate_wpm, output_device=settings.output_device,
+                      cache_dir=settings.data_path / "tts-cache")
 
 
 def _make_recorder(settings: Settings) -> "Recorder":
@@ -106,11 +106,44 @@ def _make_transcriber(settings: Settings) -> "Transcriber":
     return _construct(cls, settings)
 
 
-def _make_player(settings: Settings) -> Player:
-    from voiceprep.speech import playback
+class FilePlayer:
+    """Plays a recording from any second through the speech layer's stoppable AudioPlayer."""
 
-    cls = getattr(playback, "Player", None) or getattr(playback, "FilePlayer")
-    return _construct(cls, settings)
+    def __init__(self, device: str | None) -> None:
+        from voiceprep.speech.playback import AudioPlayer
+
+        self._player = AudioPlayer(device)
+        self._loaded: tuple[Path, Any, int] | None = None
+        self._offset = 0.0
+
+    def _samples(self, path: Path) -> tuple[Any, int]:
+        if self._loaded is None or self._loaded[0] != path:
+            if path.suffix.lower() == ".wav":
+                from voiceprep.speech.audio import read_wav
+
+                samples, rate = read_wav(path)
+            else:
+                from voiceprep.speech.transcriber import load_audio
+
+                samples, rate = load_audio(path), 16000
+            self._loaded = (path, samples, rate)
+        return self._loaded[1], self._loaded[2]
+
+    def play(self, path: Path, start_s: float = 0.0) -> None:
+        samples, rate = self._samples(Path(path))
+        start = max(0, min(len(samples), int(start_s * rate)))
+        self._offset = start / rate
+        self._player.play(samples[start:], rate)
+
+    def stop(self) -> None:
+        self._player.stop()
+
+    def position(self) -> float | None:
+        return self._offset + self._player.position_s if self._player.playing else None
+
+
+def _make_player(settings: Settings) -> Player:
+    return FilePlayer(settings.output_device)
 
 
 def _construct(cls: Any, settings: Settings) -> Any:
