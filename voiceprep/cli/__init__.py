@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check text-to-speech, audio devices, the transcription and embedding models and the data folder, then exit",
     )
+    parser.add_argument("--json", action="store_true", dest="self_check_json", help="with --self-check: print JSON")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.self_check:
             from voiceprep.selfcheck import run_self_check
 
-            return run_self_check()
+            return run_self_check(json_output=args.self_check_json)
         if args.command is None:
             from voiceprep.app import main as app_main
 
