@@ -67,6 +67,9 @@ VARIANTS = (
     Variant("combined+sub+depth w1-2", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES, (1, 2)),
     Variant("combined+sub+depth w2", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES, (2,)),
     Variant("compact+depth w1-2", COMPACT + DEPTH_FEATURES, (1, 2)),
+    Variant("compact+depth+margin w1-2", COMPACT + DEPTH_FEATURES + ("topic_margin",), (1, 2)),
+    Variant("combined+sub+depth+margin w1-2", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES + ("topic_margin",), (1, 2)),
+    Variant("compact+depth+margin w1-2 dropout", COMPACT + DEPTH_FEATURES + ("topic_margin",), (1, 2), dropout=2),
     Variant("cues+depth dropout", CUE_FEATURES + DEPTH_FEATURES, (1, 2), dropout=2),
     Variant("combined+sub+depth w1-2 dropout", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES, (1, 2), dropout=2),
     Variant("combined+sub+depth w1 dropout", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES, (1,), dropout=2),
@@ -106,9 +109,9 @@ def load_items(embedder: object | None) -> list[cal.Labelled]:
         if res is None:
             print(f"skip {f.name}: unknown question {d['question']}", file=sys.stderr)
             continue
-        _, q = res
+        bank, q = res
         for a in d["answers"]:
-            sig = cal.signals_for(a["text"], q, embedder, (1, 2, 3))
+            sig = cal.signals_for(a["text"], q, embedder, (1, 2, 3), bank.questions)
             items.append(cal.Labelled(d["question"], a["id"], a.get("kind", ""), a.get("split", "dev"), a["labels"], sig, q))
     return items
 

@@ -1,7 +1,7 @@
 """Coverage accuracy on the labelled set (tests/data/coverage), through analyze() as shipped.
 
 The floor is what the shipped model measured on the held-out test split when it was fitted
-(F1 of `covered` = 0.75, bench/bench_coverage.py) minus a margin of 0.05 for numeric noise
+(F1 of `covered` = 0.727, P 0.786, R 0.677; bench/bench_coverage.py) minus a margin of 0.05 for numeric noise
 across onnxruntime builds. It is below the issue's target of 0.85: see the bench output.
 """
 
@@ -20,7 +20,7 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "coverage"
-TEST_F1_FLOOR = 0.70
+TEST_F1_FLOOR = 0.68
 
 
 def _answers():

@@ -42,6 +42,7 @@ def fillers(text: str) -> list[str]:
         ("What kind of metric would you use?", []),
         ("It was basically, actually, literally broken.", ["basically", "actually", "literally"]),
         ("I I think we should test.", ["rep:i"]),
+        ("And I, uh, I set up a meeting.", ["rep:i", "uh"]),
         ("We had had enough.", []),
         ("", []),
     ],

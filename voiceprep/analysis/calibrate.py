@@ -9,7 +9,7 @@ passed in here; the test split is for reporting.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,25 +42,20 @@ def load_set(path: Path) -> dict:
     return d
 
 
-def signals_for(text: str, question: Question, embedder: object | None, sizes: tuple[int, ...]) -> AnswerSignals:
+def signals_for(text: str, question: Question, embedder: object | None, sizes: tuple[int, ...],
+                others: tuple[Question, ...] = ()) -> AnswerSignals:
     from voiceprep.analysis.coverage import extract
 
     tokens = tokenize(Transcript.from_text(text))
     fl = find_fillers(tokens, DEFAULT_FILLERS)
     ft = {k for h in fl for k in range(h.tok_start, h.tok_end)}
-    return extract(question, tokens, ft, embedder, sizes)
+    return extract(question, tokens, ft, embedder, sizes, None, others)
 
 
 def with_windows(sig: AnswerSignals, sizes: tuple[int, ...]) -> AnswerSignals:
-    """The same signals restricted to windows of the given sentence counts."""
-    keep = [j for j, w in enumerate(sig.windows) if w.size in sizes] or list(range(len(sig.windows)))
-    pts = []
-    for p in sig.points:
-        q = replace(p)
-        q.sims = None if p.sims is None else p.sims[keep]
-        q.sub_sims = None if p.sub_sims is None else p.sub_sims[:, keep]
-        pts.append(q)
-    return replace(sig, windows=[sig.windows[j] for j in keep], points=pts)
+    from voiceprep.analysis.coverage import restrict_windows
+
+    return restrict_windows(sig, sizes)
 
 
 def rows(items: list[Labelled], names: tuple[str, ...], sizes: tuple[int, ...] | None = None,

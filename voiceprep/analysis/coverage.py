@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,6 +60,7 @@ class AnswerSignals:
     windows: list[Window]
     points: list[PointSignals]
     topic_sim: float | None = None  # whole answer vs prompt + key points
+    topic_margin: float | None = None  # topic_sim minus the best other question of the bank
     embeddings_used: bool = False
     embedding_error: str | None = None
 
@@ -90,18 +91,22 @@ def extract(
     embedder: object | None,
     window_sizes: tuple[int, ...] = DEFAULT_WINDOWS,
     embedding_error: str | None = None,
+    others: tuple[Question, ...] = (),
 ) -> AnswerSignals:
+    """All coverage signals for one answer. ``others``: the bank's other questions, to notice an
+    answer to a different question (it matches one of them better than this one)."""
     matcher = CueMatcher(tokens, filler_tokens)
     points = [
         PointSignals(kp, matcher.match(kp.cues), matcher.match_groups(kp.cue_groups)) for kp in question.key_points
     ]
-    windows = make_windows(tokens, window_sizes, filler_tokens)
+    # one-sentence windows are always built: longer windows are pooled from them
+    windows = make_windows(tokens, tuple(sorted(set(window_sizes) | {1})), filler_tokens)
     sig = AnswerSignals(tokens, windows, points, embedding_error=embedding_error)
     if embedder is not None and windows:
         kp_vecs = embedder.embed_cached([kp.text for kp in question.key_points])  # type: ignore[attr-defined]
         subs = [subitems(kp.text) for kp in question.key_points]
         sub_vecs = embedder.embed_cached([s for group in subs for s in group])  # type: ignore[attr-defined]
-        topic_vec = embedder.embed_cached([question.prompt + " " + " ".join(kp.text for kp in question.key_points)])  # type: ignore[attr-defined]
+        topic_vec = embedder.embed_cached([_topic_text(question)])  # type: ignore[attr-defined]
         win_vecs, full_vec = _window_vectors(embedder, windows)
         sims = kp_vecs @ win_vecs.T
         sub_sims = sub_vecs @ win_vecs.T
@@ -111,8 +116,29 @@ def extract(
             p.sub_sims = sub_sims[k : k + len(group)]
             k += len(group)
         sig.topic_sim = float(topic_vec[0] @ full_vec)
+        rest = [q for q in others if q.id != question.id]
+        if rest:
+            other_vecs = embedder.embed_cached([_topic_text(q) for q in rest])  # type: ignore[attr-defined]
+            sig.topic_margin = sig.topic_sim - float((other_vecs @ full_vec).max())
         sig.embeddings_used = True
-    return sig
+    return restrict_windows(sig, window_sizes)
+
+
+def restrict_windows(sig: AnswerSignals, sizes: tuple[int, ...]) -> AnswerSignals:
+    """The same signals restricted to windows of the given sentence counts (all windows if
+    none has such a size, e.g. a one-sentence answer with 2-sentence windows asked for)."""
+    keep = [j for j, w in enumerate(sig.windows) if w.size in sizes] or list(range(len(sig.windows)))
+    if len(keep) == len(sig.windows):
+        return sig
+    pts = []
+    for p in sig.points:
+        q = replace(p)
+        q.sims = None if p.sims is None else p.sims[keep]
+        q.sub_sims = None if p.sub_sims is None else p.sub_sims[:, keep]
+        pts.append(q)
+    return replace(sig, windows=[sig.windows[j] for j in keep], points=pts)
+
+
 
 
 def subitems(text: str) -> list[str]:
@@ -125,6 +151,10 @@ def subitems(text: str) -> list[str]:
     if sep and head.strip():
         parts.insert(0, head.strip())
     return parts if len(parts) >= 2 else [text]
+
+
+def _topic_text(q: Question) -> str:
+    return q.prompt + " " + " ".join(kp.text for kp in q.key_points)
 
 
 def _window_vectors(embedder: object, windows: list[Window]) -> tuple[np.ndarray, np.ndarray]:
@@ -194,6 +224,7 @@ def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
         vals["sim_z"] = float((s[0] - p.sims.mean()) / (p.sims.std() + 0.05))
         vals["sim_cue_window"] = _cue_window_sim(sig, p)
         vals["topic_sim"] = sig.topic_sim or 0.0
+        vals["topic_margin"] = sig.topic_margin or 0.0
         # is this point the one its best window talks about most? (1 = yes)
         best = int(np.argmax(p.sims))
         col = [q.sims[best] for q in sig.points if q.sims is not None]

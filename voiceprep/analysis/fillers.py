@@ -155,16 +155,22 @@ def find_fillers(tokens: list[Token], fillers: tuple[str, ...] | list[str]) -> l
 
 
 def _repetitions(tokens: list[Token], used: list[bool]) -> list[Hit]:
-    """Immediate repeats ("I I think", "the the"); the first copy is the disfluency."""
+    """Immediate repeats ("I I think", "the the", "I, uh, I set up"); the first copy is the
+    disfluency. Hesitation sounds between the two copies do not break the repeat."""
     out: list[Hit] = []
-    i = 0
-    while i + 1 < len(tokens):
-        a, b = tokens[i], tokens[i + 1]
+    for i in range(len(tokens) - 1):
+        a = tokens[i]
+        j = i + 1
+        while j < len(tokens) and used[j] and _interjection(tokens[j].norm):
+            j += 1
+        if j >= len(tokens):
+            break
+        b = tokens[j]
         if (
             a.norm == b.norm
             and a.word != b.word
             and not used[i]
-            and not used[i + 1]
+            and not used[j]
             and a.norm not in _NO_REPEAT
             and not a.norm[0].isdigit()
             and not a.sentence_end
@@ -172,7 +178,6 @@ def _repetitions(tokens: list[Token], used: list[bool]) -> list[Hit]:
         ):
             out.append(Hit(a.norm, i, i + 1, kind="repetition"))
             used[i] = True
-        i += 1
     return out
 
 
