@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from voiceprep.analysis import coverage as cov
-from voiceprep.analysis.delivery import find_pauses, pace, speaking_span, timing
+from voiceprep.analysis.delivery import MIN_RATE_SPAN_S, find_pauses, pace, speaking_span, timing
 from voiceprep.analysis.embeddings import EmbeddingUnavailable, get_embedder
 from voiceprep.analysis.fillers import Hit, count_by_phrase, find_fillers, find_hedges
 from voiceprep.analysis.followup import follow_up
@@ -115,7 +115,7 @@ def _fillers(
     res = Fillers(count=len(items), by_word=by_word, items=items)
     total_words = words + len(items)
     res.per_100_words = len(items) * 100.0 / total_words if total_words else None
-    if speaking_s:
+    if speaking_s is not None and speaking_s >= MIN_RATE_SPAN_S:
         res.per_minute = len(items) / (speaking_s / 60.0)
     res.clusters = _clusters(items, options.cluster_window_s, options.cluster_min)
     return res

@@ -18,6 +18,8 @@ from __future__ import annotations
 from voiceprep.analysis.report import Pace, PaceWindow, Pause, Pauses, Timing
 from voiceprep.analysis.transcript import Transcript
 
+MIN_RATE_SPAN_S = 1.0  # below this a per-minute rate is noise (and can overflow): reported as None
+
 
 def timed_words(transcript: Transcript) -> list[tuple[int, float, float]]:
     """(word index, start, end) of words that have timings and some letters or digits."""
@@ -73,7 +75,7 @@ def pace(
     t0, t1 = span
     mids = [((w.start + w.end) / 2) for i, w in enumerate(transcript.words) if i in counted and w.start is not None and w.end is not None]  # type: ignore[operator]
     dur = t1 - t0
-    if dur <= 0 or not mids:
+    if dur < MIN_RATE_SPAN_S or not mids:
         return res
     res.wpm = len(mids) / dur * 60.0
     res.verdict = "slow" if res.wpm < low else "fast" if res.wpm > high else "in-band"
