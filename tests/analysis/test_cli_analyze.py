@@ -76,3 +76,36 @@ def test_unknown_round(tmp_path: Path) -> None:
     src.write_text(ANSWER)
     out = run(str(src), "-q", "netflix-pm/home-discovery", "--round", "nope", tmp=tmp_path)
     assert out.returncode == 2 and "unknown round" in out.stderr
+
+
+@pytest.mark.model
+def test_silent_audio_is_a_one_line_error(tmp_path: Path) -> None:
+    import wave
+
+    src = tmp_path / "silent.wav"
+    with wave.open(str(src), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\0\0" * 32000)
+    out = run(str(src), "-q", "netflix-pm/home-discovery", tmp=tmp_path)
+    assert out.returncode == 2 and "no speech" in out.stderr and out.stderr.count("\n") == 1
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_audio_answer_end_to_end(tmp_path: Path) -> None:
+    import shutil
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    src = tmp_path / "answer.wav"
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(src), ANSWER], check=True, capture_output=True)
+    out = run(str(src), "-q", "netflix-pm/home-discovery", "--json", tmp=tmp_path)
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["duration_s"] > 5 and d["wpm"] is not None and d["speaking_s"] > 5
+    assert d["coverage"]["method"] == "cues+embeddings"
+    statuses = {p["id"]: p["status"] for p in d["coverage"]["points"]}
+    assert statuses["define-problem"] != "missed" and statuses["root-causes"] == "missed"
+    assert d["coverage"]["points"][0]["evidence"]["start"] is not None
