@@ -32,6 +32,24 @@ ANSWER = (
 )
 
 
+def dark_palette():
+    """A dark system palette, as a desktop in dark mode would give the app."""
+    from PySide6.QtGui import QColor, QPalette
+
+    p = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#171717", QPalette.ColorRole.AlternateBase: "#2a2b2e",
+        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#303134",
+        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#8ab4f8",
+        QPalette.ColorRole.HighlightedText: "#202124", QPalette.ColorRole.ToolTipBase: "#303134",
+        QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.Mid: "#5f6368",
+    }
+    for role, c in roles.items():
+        p.setColor(role, QColor(c))
+    return p
+
+
 def pump(app: QApplication, seconds: float) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -100,6 +118,11 @@ def main(out: Path) -> int:
     fb.tabs.setCurrentIndex(1)
     snap("feedback-structure")
     fb.tabs.setCurrentIndex(0)
+    light = app.palette()
+    app.setPalette(dark_palette())
+    fb.points.setCurrentRow(row)
+    snap("feedback-dark")
+    app.setPalette(light)
     if only == "feedback":
         win.close()
         print(json.dumps(written))

@@ -17,7 +17,7 @@ from PySide6.QtGui import QImage
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "tests" / "artifacts" / "screenshots"
-SCREENS = ("home", "question-recording", "feedback", "round-summary")
+SCREENS = ("home", "question-recording", "feedback", "feedback-dark", "round-summary")
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 

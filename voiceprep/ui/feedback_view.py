@@ -340,6 +340,23 @@ class FeedbackView(QWidget):
             out.append(f"<h4>Likely follow-up</h4><p>{html.escape(follow)}</p>")
         return "".join(out) or "<p>No tips for this question.</p>"
 
+    def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        """Re-colour the highlights when the system switches between light and dark."""
+        from PySide6.QtCore import QEvent
+
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.result is not None and not self._recolouring:
+            self._recolouring = True
+            try:
+                row = self.points.currentRow()
+                self.show_result(self.result)
+                if row >= 0:
+                    self.points.setCurrentRow(row)
+            finally:
+                self._recolouring = False
+
+    _recolouring = False
+
     # ------------------------------------------------------------------ key points and playback
     def _on_point_selected(self, row: int) -> None:
         if self.result is None or row < 0:

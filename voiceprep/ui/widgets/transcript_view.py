@@ -41,6 +41,7 @@ class TranscriptView(QTextBrowser):
 
     def set_words(self, words: Sequence[str], marks: Sequence[Mark], pauses: dict[int, float] | None = None) -> None:
         """``pauses`` maps a word index to the silence (s) before it."""
+        self._args = (list(words), list(marks), dict(pauses or {}))
         self.clear()
         pauses = pauses or {}
         per_word: list[set[str]] = [set() for _ in words]
@@ -86,6 +87,20 @@ class TranscriptView(QTextBrowser):
         self._focus = None
         self._apply()
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def changeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        """Rebuild the highlights in the new colours when the palette switches light/dark."""
+        from PySide6.QtCore import QEvent
+
+        super().changeEvent(event)  # type: ignore[arg-type]
+        if event.type() == QEvent.Type.PaletteChange and self._args is not None:  # type: ignore[attr-defined]
+            current, focus = self._current, self._focus
+            self.set_words(*self._args)
+            if focus is not None:
+                self.focus_span(*focus)
+            self.set_current_word(current)
+
+    _args: tuple[list[str], list[Mark], dict[int, float]] | None = None
 
     def word_count(self) -> int:
         return len(self._pos)
