@@ -74,6 +74,9 @@ def main(out: Path) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="voiceprep-shots-"))
     fakes = Fakes(recorder=FakeRecorder(seconds_scale=120.0), transcriber=FakeTranscriber(ANSWER, work_s=0.2, wpm=145))
     services = make_services(tmp, None, fakes, live=os.environ.get("VP_LIVE", "1") == "1")  # None: the real shipped banks
+    from voiceprep.ui.history_adapter import open_store
+
+    services.open_store = open_store  # a real history in the temporary data folder
     win = MainWindow(services)
     win.resize(1280, 720)
     win.show()
@@ -138,6 +141,21 @@ def main(out: Path) -> int:
         win.c.toggle_recording()
     wait_for(app, lambda: win.stack.currentWidget() is win.summary, timeout=60)
     snap("round-summary")
+
+    win.show_history()
+    win.history_view.table.selectRow(0)
+    snap("history")
+    win.history_view.tabs.setCurrentIndex(2)
+    snap("history-trends")
+
+    from voiceprep.ui.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog(services, win.c, win)
+    dlg.show()
+    pump(app, 0.3)
+    dlg.grab().save(str(out / "settings.png"))
+    written["settings"] = str(out / "settings.png")
+    dlg.reject()
 
     win.close()
     if os.environ.get("VP_GC"):

@@ -83,9 +83,14 @@ class HistoryView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        hh.setMinimumSectionSize(40)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(1, 110)
 
         # detail tabs
         self.detail = QTextBrowser()
@@ -126,6 +131,7 @@ class HistoryView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
+        split.setSizes([760, 500])
 
         self.home_btn = QPushButton("&Home")
         self.delete_all_btn = QPushButton("Delete &everything\u2026")
@@ -218,7 +224,9 @@ class HistoryView(QWidget):
                 {"recorded": "spoken", "typed": "typed", "imported": "file"}.get(r.source, r.source),
             )
             for col, text_ in enumerate(cells):
-                item = QTableWidgetItem(text_)
+                item = QTableWidgetItem(text_.replace("\n", "  "))
+                if col == 2:
+                    item.setToolTip(text_)
                 if col == 3 and r.coverage is not None:
                     item.setForeground(colour("good" if r.coverage >= 0.7 else "warn" if r.coverage >= 0.4 else "bad", self))
                 self.table.setItem(i, col, item)
