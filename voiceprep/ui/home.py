@@ -102,6 +102,7 @@ class HomeView(QWidget):
         # --- mock rounds
         self.round_list = QListWidget()
         self.round_list.setAccessibleName("Interview rounds")
+        self.round_list.setSpacing(3)
         self.round_details = QLabel()
         self.round_details.setWordWrap(True)
         self.round_details.setTextFormat(Qt.TextFormat.PlainText)
@@ -130,6 +131,7 @@ class HomeView(QWidget):
         self.question_list.setWordWrap(True)
         self.question_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.question_list.setAlternatingRowColors(True)
+        self.question_list.setSpacing(2)
         self.practise_btn = QPushButton("&Practise selected")
         self.practise_btn.setAccessibleName("Practise selected question")
         self.practise_btn.setFont(f)
