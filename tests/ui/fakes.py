@@ -178,10 +178,12 @@ class FakeTranscriber:
         self.fail_load = fail_load
         self.wpm = wpm
         self.loaded = False
+        self.loads = 0
         self.calls: list[Path] = []
         self.threads: set[str] = set()
 
     def load(self) -> None:
+        self.loads += 1
         self.threads.add(threading.current_thread().name)
         time.sleep(self.load_s)
         if self.fail_load:

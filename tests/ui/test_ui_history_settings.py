@@ -232,3 +232,37 @@ def test_recorder_fake_is_wav(tmp_path):
     res = r.stop()
     with wave.open(str(res.path)) as wf:
         assert wf.getframerate() == 16000 and wf.getnframes() > 0
+
+
+def test_settings_are_saved_and_applied_from_the_window(qtbot, tmp_path, bank, monkeypatch):
+    from voiceprep.ui.settings_dialog import SettingsDialog
+
+    svc = make_services(tmp_path, bank)
+    w = make_window(qtbot, svc)
+    qtbot.waitUntil(lambda: w.c.model_state == "ready", timeout=WAIT)
+    loads_before = svc.fakes.transcriber.loads
+
+    def fake_exec(dlg):
+        dlg.think.setValue(9)
+        dlg.model_combo.setCurrentIndex(1)  # base.en: the model must be reloaded
+        return 1
+
+    monkeypatch.setattr(SettingsDialog, "exec", fake_exec)
+    w.open_settings()
+    assert svc.saved_settings[-1].think_time_s == 9
+    assert w.c.services.settings.think_time_s == 9 and w.c.services.settings.model == "base.en"
+    qtbot.waitUntil(lambda: svc.fakes.transcriber.loads == loads_before + 1 and w.c.model_state == "ready",
+                    timeout=WAIT)
+    w.close()
+
+
+def test_analyse_a_text_transcript_file(qtbot, store_services, bank, tmp_path):
+    w = make_window(qtbot, store_services)
+    f = tmp_path / "notes.txt"
+    f.write_text("I start from the member, the metric is retention, and I would run an experiment.", encoding="utf-8")
+    w.analyse_recording(bank, bank.question("discovery"), f)
+    qtbot.waitUntil(lambda: w.c.state == State.FEEDBACK, timeout=WAIT)
+    assert w.feedback.result.source == "typed"
+    assert not w.feedback.play_btn.isEnabled()
+    assert w.c.store().count_attempts() == 1
+    w.close()

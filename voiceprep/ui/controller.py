@@ -147,9 +147,15 @@ class PracticeController(QObject):
         model_changed = (settings.model, settings.device, settings.compute_type) != (
             self.services.settings.model, self.services.settings.device, self.services.settings.compute_type)
         self.services.settings = settings
+        self._stop_speaker()
         self._speaker = None
         self._recorder = None
-        self._store = None
+        if self._store is not None and hasattr(self._store, "close"):
+            try:
+                self._store.close()
+            except Exception:  # noqa: BLE001
+                log.debug("handled", exc_info=True)
+        self._store = None  # reopened in the (maybe new) data folder on next use
         self._store_failed = False
         if model_changed:
             self.reload_model()

@@ -232,7 +232,8 @@ class MainWindow(QMainWindow):
             self.banner.show_message("", text, ("dismiss",), kind="warning")
 
     def _on_model_state(self, state: str, detail: str) -> None:
-        text = {"loading": "Speech model: warming up\u2026", "ready": f"Speech model: {detail}",
+        text = {"loading": "Speech model: warming up\u2026" if "downloaded" not in detail else detail,
+                "ready": f"Speech model: {detail}",
                 "failed": "Speech model: unavailable"}.get(state, detail)
         self.model_label.setText(text)
         self.model_label.setToolTip(detail)
@@ -281,6 +282,7 @@ class MainWindow(QMainWindow):
                                          "Practice > Analyse a recording.", ("home",)))
                 return
             res = (bank, q)
+        Path(str(path) + ".partial").unlink(missing_ok=True)  # handled: not offered again (the audio stays)
         self.c.recover(res[0], res[1], path, attempt_id)
 
     def _discard_recovered(self) -> None:

@@ -184,7 +184,12 @@ class SpeechWorker(QObject):
             if self._transcriber is not None and self._state == ModelState.READY:
                 return self._transcriber
             self._state = ModelState.LOADING
-            self.modelState.emit(ModelState.LOADING, "Loading the speech model\u2026")
+            spec = (self._services.settings.model or "").strip()
+            if spec and not Path(spec).expanduser().exists():
+                detail = f"Loading {spec} (downloaded first if it is not on this computer; that needs internet)\u2026"
+            else:
+                detail = "Loading the speech model\u2026"
+            self.modelState.emit(ModelState.LOADING, detail)
             t0 = time.perf_counter()
             try:
                 transcriber = self._services.make_transcriber(self._services.settings)
