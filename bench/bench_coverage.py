@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from voiceprep.analysis import calibrate as cal  # noqa: E402
-from voiceprep.analysis.coverage import CUE_FEATURES, SIM_FEATURES, SUB_FEATURES, DEPTH_FEATURES, CoverageModel, calibration_path  # noqa: E402
+from voiceprep.analysis.coverage import CUE_FEATURES, SIM_FEATURES, SUB_FEATURES, DEPTH_FEATURES, CUE_SEM_FEATURES, CoverageModel, calibration_path  # noqa: E402
 from voiceprep.analysis.embeddings import get_embedder  # noqa: E402
 from voiceprep.bank.loader import load_banks  # noqa: E402
 
@@ -70,6 +70,10 @@ VARIANTS = (
     Variant("compact+depth+margin w1-2", COMPACT + DEPTH_FEATURES + ("topic_margin",), (1, 2)),
     Variant("combined+sub+depth+margin w1-2", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES + ("topic_margin",), (1, 2)),
     Variant("compact+depth+margin w1-2 dropout", COMPACT + DEPTH_FEATURES + ("topic_margin",), (1, 2), dropout=2),
+    Variant("compact+depth+cuesem w1-2", COMPACT + DEPTH_FEATURES + CUE_SEM_FEATURES, (1, 2)),
+    Variant("combined+sub+depth+cuesem w2", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES + CUE_SEM_FEATURES, (2,)),
+    Variant("combined+sub+depth+cuesem w1-2", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES + CUE_SEM_FEATURES, (1, 2)),
+    Variant("combined+sub+depth+cuesem w1-2 dropout", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES + CUE_SEM_FEATURES, (1, 2), dropout=2),
     Variant("cues+depth dropout", CUE_FEATURES + DEPTH_FEATURES, (1, 2), dropout=2),
     Variant("combined+sub+depth w1-2 dropout", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES, (1, 2), dropout=2),
     Variant("combined+sub+depth w1 dropout", CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES, (1,), dropout=2),
@@ -94,7 +98,8 @@ def drop_cues(items: list[cal.Labelled], seed: int, keep: float = 0.5) -> list[c
         for p in it.signals.points:
             kept = {c for c in p.point.cues if rng.random() < keep}
             q = replace(p, hits=[h for h in p.hits if h.cue in kept],
-                        group_hits=[h for h in p.group_hits if rng.random() < keep])
+                        group_hits=[h for h in p.group_hits if rng.random() < keep],
+                        cue_sem={c: v for c, v in p.cue_sem.items() if c in kept})
             pts.append(q)
         out.append(replace(it, signals=replace(it.signals, points=pts)))
     return out

@@ -48,6 +48,7 @@ class PointSignals:
     group_hits: list[CueHit] = field(default_factory=list)
     sims: np.ndarray | None = None  # cosine per window
     sub_sims: np.ndarray | None = None  # (sub-items of the point text, windows)
+    cue_sem: dict[str, float] = field(default_factory=dict)  # cue -> best window cosine (meaning, not words)
 
     @property
     def exact(self) -> list[CueHit]:
@@ -115,6 +116,15 @@ def extract(
             p.sims = row
             p.sub_sims = sub_sims[k : k + len(group)]
             k += len(group)
+        cue_lists = [[c for c in kp.cues if c.strip("* ")] for kp in question.key_points]
+        flat = [c for group in cue_lists for c in group]
+        if flat:
+            cue_vecs = embedder.embed_cached([c.replace("*", "") for c in flat])  # type: ignore[attr-defined]
+            best = (cue_vecs @ win_vecs.T).max(axis=1)
+            k = 0
+            for p, group in zip(points, cue_lists):
+                p.cue_sem = {c: float(b) for c, b in zip(group, best[k : k + len(group)])}
+                k += len(group)
         sig.topic_sim = float(topic_vec[0] @ full_vec)
         rest = [q for q in others if q.id != question.id]
         if rest:
@@ -192,6 +202,7 @@ CUE_FEATURES = ("cue_exact", "cue_distinct", "cue_group", "cue_fuzzy_only", "cue
 SIM_FEATURES = ("sim_max", "sim_top2", "sim_z", "sim_cue_window", "topic_sim", "sim_rank")
 SUB_FEATURES = ("sub_mean", "sub_frac")
 DEPTH_FEATURES = ("ans_len", "support_tokens", "cue_hits_total")
+CUE_SEM_FEATURES = ("cue_sem_max", "cue_sem_top3")
 SUB_THRESHOLD = 0.4  # a listed item counts as mentioned when some window is this similar
 
 
@@ -225,6 +236,9 @@ def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
         vals["sim_cue_window"] = _cue_window_sim(sig, p)
         vals["topic_sim"] = sig.topic_sim or 0.0
         vals["topic_margin"] = sig.topic_margin or 0.0
+        sem = sorted(p.cue_sem.values(), reverse=True)
+        vals["cue_sem_max"] = sem[0] if sem else 0.0
+        vals["cue_sem_top3"] = float(np.mean(sem[:3])) if sem else 0.0
         # is this point the one its best window talks about most? (1 = yes)
         best = int(np.argmax(p.sims))
         col = [q.sims[best] for q in sig.points if q.sims is not None]
