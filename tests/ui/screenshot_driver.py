@@ -9,7 +9,6 @@ speech with a realistic spoken answer, at 1280x720. Prints one JSON line with th
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -73,7 +72,7 @@ def main(out: Path) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="voiceprep-shots-"))
     fakes = Fakes(recorder=FakeRecorder(seconds_scale=120.0), transcriber=FakeTranscriber(ANSWER, work_s=0.2, wpm=145))
-    services = make_services(tmp, None, fakes, live=os.environ.get("VP_LIVE", "1") == "1")  # None: the real shipped banks
+    services = make_services(tmp, None, fakes, live=True)  # None: the real shipped banks
     from voiceprep.ui.history_adapter import open_store
 
     services.open_store = open_store  # a real history in the temporary data folder
@@ -85,12 +84,8 @@ def main(out: Path) -> int:
     pump(app, 0.3)
     written: dict[str, str] = {}
 
-    only = os.environ.get("VP_SNAP_UNTIL", "")
-
     def snap(name: str) -> None:
         pump(app, 0.2)
-        if only and name == "stop":
-            return
         path = out / f"{name}.png"
         win.grab().save(str(path))
         written[name] = str(path)
@@ -98,10 +93,6 @@ def main(out: Path) -> int:
     home = win.home
     home.select_bank("netflix-pm")
     snap("home")
-    if only == "home":
-        win.close()
-        print(json.dumps(written))
-        return 0
 
     bank = home.current_bank()
     q = bank.question("home-discovery")
@@ -126,10 +117,6 @@ def main(out: Path) -> int:
     fb.points.setCurrentRow(row)
     snap("feedback-dark")
     app.setPalette(light)
-    if only == "feedback":
-        win.close()
-        print(json.dumps(written))
-        return 0
 
     fakes.recorder.scale = 60.0
     r = bank.round("hiring-manager-screen") or bank.practice_rounds[0]
@@ -158,14 +145,6 @@ def main(out: Path) -> int:
     dlg.reject()
 
     win.close()
-    if os.environ.get("VP_GC"):
-        import gc
-        print("gc1", flush=True)
-        gc.collect()
-        print("gc2", flush=True)
-        del win
-        gc.collect()
-        print("gc3", flush=True)
     print(json.dumps(written))
     return 0
 
