@@ -3,7 +3,7 @@ is the microphone (an espeak-ng answer is played into it), the bundled Whisper m
 while recording, the real analysis (with embeddings) scores it, and the history store keeps it.
 
 Needs a PulseAudio server (scripts/virtual-audio.sh); skipped with a reason when none is
-reachable, unless CI=true, where that is a failure.
+reachable, unless CI=true or VOICEPREP_TEST_AUDIO=1 (scripts/test.sh), where that is a failure.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ def _pulse_or_skip() -> None:
     ok = shutil.which("pactl") is not None and subprocess.run(
         ["pactl", "info"], capture_output=True, timeout=10).returncode == 0
     if not ok:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but no PulseAudio server is reachable (run scripts/virtual-audio.sh)")
+        if os.environ.get("CI", "").lower() == "true" or os.environ.get("VOICEPREP_TEST_AUDIO") == "1":
+            pytest.fail("CI=true / VOICEPREP_TEST_AUDIO=1 but no PulseAudio server is reachable "
+                        "(run scripts/virtual-audio.sh)")
         pytest.skip("no PulseAudio server reachable: start the null sink (scripts/virtual-audio.sh) to run this")
     for tool in ("paplay", "espeak-ng"):
         if shutil.which(tool) is None:
