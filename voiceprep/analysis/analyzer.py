@@ -82,7 +82,8 @@ def analyze(
         error = "embeddings switched off"
     models = cov.load_models(options.calibration)
     model = models["embeddings"] if embedder is not None else models["cues"]
-    signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error, bank.questions)
+    needed = frozenset(model.covered.names) | frozenset(model.any.names)
+    signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error, bank.questions, needed)
     report.coverage = cov.decide(signals, model, transcript)
 
     report.structure = analyse_structure(bank, question, transcript, tokens, filler_tokens)

@@ -93,9 +93,11 @@ def extract(
     window_sizes: tuple[int, ...] = DEFAULT_WINDOWS,
     embedding_error: str | None = None,
     others: tuple[Question, ...] = (),
+    needed: frozenset[str] | None = None,
 ) -> AnswerSignals:
     """All coverage signals for one answer. ``others``: the bank's other questions, to notice an
-    answer to a different question (it matches one of them better than this one)."""
+    answer to a different question (it matches one of them better than this one). ``needed``:
+    feature names the model uses; optional signals nobody reads are skipped (None = all)."""
     matcher = CueMatcher(tokens, filler_tokens)
     points = [
         PointSignals(kp, matcher.match(kp.cues), matcher.match_groups(kp.cue_groups)) for kp in question.key_points
@@ -116,7 +118,8 @@ def extract(
             p.sims = row
             p.sub_sims = sub_sims[k : k + len(group)]
             k += len(group)
-        cue_lists = [[c for c in kp.cues if c.strip("* ")] for kp in question.key_points]
+        want_sem = needed is None or bool(needed & set(CUE_SEM_FEATURES))
+        cue_lists = [[c for c in kp.cues if c.strip("* ")] if want_sem else [] for kp in question.key_points]
         flat = [c for group in cue_lists for c in group]
         if flat:
             cue_vecs = embedder.embed_cached([c.replace("*", "") for c in flat])  # type: ignore[attr-defined]
@@ -127,7 +130,7 @@ def extract(
                 k += len(group)
         sig.topic_sim = float(topic_vec[0] @ full_vec)
         rest = [q for q in others if q.id != question.id]
-        if rest:
+        if rest and (needed is None or "topic_margin" in needed):
             other_vecs = embedder.embed_cached([_topic_text(q) for q in rest])  # type: ignore[attr-defined]
             sig.topic_margin = sig.topic_sim - float((other_vecs @ full_vec).max())
         sig.embeddings_used = True
