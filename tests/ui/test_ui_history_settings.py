@@ -266,3 +266,23 @@ def test_analyse_a_text_transcript_file(qtbot, store_services, bank, tmp_path):
     assert not w.feedback.play_btn.isEnabled()
     assert w.c.store().count_attempts() == 1
     w.close()
+
+
+def test_mock_round_is_stored_and_exported(qtbot, store_services, tmp_path):
+    w = make_window(qtbot, store_services)
+    bank = w.home.current_bank()
+    w.c.start_round(bank, bank.round("screen"))
+    for i in range(2):
+        qtbot.waitUntil(lambda i=i: w.c.state == State.RECORDING and w.c.context.index == i, timeout=WAIT)
+        qtbot.wait(50)
+        w.c.toggle_recording()
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.summary, timeout=WAIT)
+    s = w.summary.summary
+    assert s.store_id is not None and w.summary.export_btn.isEnabled()
+    store = w.c.store()
+    stored = store.get_mock_round(s.store_id)
+    assert stored.ended_at is not None and "things to work on" in stored.summary
+    assert [a.question_id for a in store.round_attempts(s.store_id)] == [r.question.id for r in s.rows]
+    out = w._export_round(tmp_path / "round.md")
+    assert out is not None and "Mock round" in out.read_text(encoding="utf-8")
+    w.close()

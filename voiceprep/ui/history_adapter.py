@@ -56,15 +56,22 @@ def start_round(store: Any, bank: Bank, round_id: str) -> int:
 
 
 def end_round(store: Any, mock_round_id: int, summary: Any) -> None:
+    """Close the stored mock round with a flat summary (the round report prints it as a table)."""
+    cov = summary.mean_coverage
     store.end_mock_round(mock_round_id, {
-        "total_s": summary.total_s,
-        "work_on": list(summary.work_on),
-        "questions": [
-            {"question": r.question.id, "target_s": r.target_s, "used_s": r.used_s, "coverage": r.coverage,
-             "fillers_per_min": r.fillers_per_min, "wpm": r.wpm, "error": r.error}
-            for r in summary.rows
-        ],
+        "round time": f"{int(summary.total_s) // 60}:{int(summary.total_s) % 60:02d}",
+        "answers analysed": f"{sum(1 for r in summary.rows if r.result)} of {len(summary.rows)}",
+        "mean coverage": "" if cov is None else f"{cov * 100:.0f}%",
+        "things to work on": " ".join(f"{i}. {t}" for i, t in enumerate(summary.work_on, 1)),
     })
+
+
+def export_round(store: Any, mock_round_id: int, bank: Bank, path: Path) -> Path:
+    from voiceprep.store.reports import export_report
+
+    tips = {f"{bank.id}/{q.id}": q.tips for q in bank.questions}
+    fmt = "md" if path.suffix.lower() == ".md" else "html"
+    return export_report(store, path, mock_round_id=mock_round_id, fmt=fmt, tips=tips)
 
 
 def weakest_questions(store: Any, bank: Bank) -> list[str]:

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.summary.openResult.connect(self.c.show_round_result)
         self.summary.again.connect(self._round_again)
         self.summary.home.connect(self.go_home)
+        self.summary.export.connect(self._export_round)
         self.banner.actionTriggered.connect(self._on_banner_action)
         self.resize(1280, 720)
 
@@ -316,6 +317,29 @@ class MainWindow(QMainWindow):
             path = Path(name)
         self.banner.hide()
         self.c.analyse_file(bank, q, path)
+
+    def _export_round(self, path: Path | None = None) -> Path | None:
+        s = self._last_summary
+        store = self.c.store()
+        if s is None or s.store_id is None or store is None:
+            return None
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "Export round report",
+                                                  str(Path.home() / f"mock-round-{s.round.id}.html"),
+                                                  "HTML report (*.html);;Markdown (*.md)")
+            if not name:
+                return None
+            path = Path(name)
+        try:
+            from voiceprep.ui.history_adapter import export_round
+
+            out = export_round(store, s.store_id, s.bank, path)
+        except Exception as exc:  # noqa: BLE001
+            log.debug("handled", exc_info=True)
+            self._on_error(ErrorInfo("Report not saved", f"{exc}", ()))
+            return None
+        self.statusBar().showMessage(f"Round report saved to {out}", 15000)
+        return out
 
     def open_settings(self) -> None:
         from voiceprep.ui.settings_dialog import SettingsDialog

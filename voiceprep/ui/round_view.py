@@ -28,6 +28,7 @@ class RoundSummaryView(QWidget):
     openResult = Signal(int)
     again = Signal()
     home = Signal()
+    export = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,10 +59,13 @@ class RoundSummaryView(QWidget):
         self.open_btn = QPushButton("&Open feedback")
         self.open_btn.setAccessibleName("Open the selected answer's feedback")
         self.again_btn = QPushButton("Run the round &again")
+        self.export_btn = QPushButton("E&xport report\u2026")
+        self.export_btn.setAccessibleName("Export the round as an HTML or Markdown report")
         self.home_btn = QPushButton("&Home")
         row = QHBoxLayout()
         row.addWidget(self.home_btn)
         row.addStretch(1)
+        row.addWidget(self.export_btn)
         row.addWidget(self.open_btn)
         row.addWidget(self.again_btn)
         lay = QVBoxLayout(self)
@@ -75,6 +79,7 @@ class RoundSummaryView(QWidget):
         self.table.cellDoubleClicked.connect(lambda r, _c: self._open(r))
         self.open_btn.clicked.connect(lambda: self._open(self.table.currentRow()))
         self.again_btn.clicked.connect(self.again.emit)
+        self.export_btn.clicked.connect(self.export.emit)
         self.home_btn.clicked.connect(self.home.emit)
         sc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -82,6 +87,7 @@ class RoundSummaryView(QWidget):
 
     def show_summary(self, summary: RoundSummary) -> None:
         self.summary = summary
+        self.export_btn.setEnabled(summary.store_id is not None)
         self.title.setText(f"Round summary: {summary.round.name} \u00b7 {summary.bank.title}")
         planned = sum(r.target_s for r in summary.rows)
         cov = summary.mean_coverage

@@ -135,6 +135,7 @@ class RoundSummary:
     rows: tuple[RoundRow, ...]
     total_s: float
     work_on: tuple[str, ...]
+    store_id: int | None = None  # the stored mock round (for its report)
 
     @property
     def mean_coverage(self) -> float | None:
@@ -154,7 +155,8 @@ def summarise_round(run: RoundRun, settings: Settings) -> RoundSummary:
         used = rep.duration_s if rep.duration_s is not None else run.answered_s.get(i)
         rows.append(RoundRow(q, target, used, rep.coverage.score, rep.fillers.per_minute, rep.wpm, res))
     total = (run.ended or 0.0) - run.started if run.ended else sum(r.used_s or 0.0 for r in rows)
-    return RoundSummary(run.bank, run.round, tuple(rows), max(0.0, total), tuple(things_to_work_on(rows, settings)))
+    return RoundSummary(run.bank, run.round, tuple(rows), max(0.0, total), tuple(things_to_work_on(rows, settings)),
+                        run.store_id)
 
 
 def things_to_work_on(rows: list[RoundRow], settings: Settings, limit: int = 3) -> list[str]:
