@@ -413,6 +413,12 @@ def _evidence(sig: AnswerSignals, p: PointSignals, transcript: Transcript) -> Ev
     if not cand:
         return None
     _, a, b, source = max(cand)
+    if source == "cue":  # narrow a multi-sentence window to the sentence holding the cue
+        h = min((h for h in hits if a <= h.tok_start < b), key=lambda h: h.tok_start)
+        for sent in sentences(tokens):
+            if sent.tok_start <= h.tok_start < sent.tok_end:
+                a, b = max(a, sent.tok_start), min(b, sent.tok_end)
+                break
     if source == "cue" and p.sims is not None:
         source = "cue+embedding"
     if source.startswith("cue") and not p.exact:
