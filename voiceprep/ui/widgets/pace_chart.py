@@ -89,12 +89,16 @@ class PaceChart(QWidget):
             p.setPen(text)
             p.drawText(QRectF(0, y - fm.height() / 2, r.left() - 4, fm.height()),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{w:.0f}")
-        steps = 4
+        steps = max(1, min(4, int(t_max)))
+        last_label = ""
         for i in range(steps + 1):
             t = t_max * i / steps
             x = xy(t, 0).x()
             p.setPen(text)
             label = fmt_clock(t)
+            if label == last_label:
+                continue
+            last_label = label
             wdt = fm.horizontalAdvance(label)
             p.drawText(QPointF(min(max(x - wdt / 2, r.left()), r.right() - wdt), r.bottom() + fm.ascent() + 4), label)
         # line
