@@ -18,8 +18,22 @@ from collections.abc import Sequence
 HEAVY_MODULES = ("faster_whisper", "ctranslate2", "onnxruntime", "sounddevice", "pyttsx3")
 
 
+def _no_display() -> str | None:
+    """On Linux without X11/Wayland Qt would abort with a native error; say it plainly instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("voiceprep: no graphical display found (DISPLAY and WAYLAND_DISPLAY are unset). Run it in a "
+            "desktop session, or use the command line: voiceprep --help")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
+    problem = _no_display()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

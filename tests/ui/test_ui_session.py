@@ -100,3 +100,13 @@ def test_many_widget_calls_do_not_exhaust_none_or_bool(qapp):
         label.setText("x")
         o.s.emit(True)
     assert sys.getrefcount(None) > 1000 and sys.getrefcount(True) > 100
+
+
+def test_app_without_a_display_says_so(monkeypatch, capsys):
+    from voiceprep import app
+
+    monkeypatch.setattr(app.sys, "platform", "linux")
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    assert app.main([]) == 2
+    assert "no graphical display" in capsys.readouterr().err
