@@ -77,6 +77,15 @@ def test_attempts_are_saved_and_shown_in_history(qtbot, store_services):
     assert hv.table.rowCount() >= 1
     hv.search.clear()
     hv.reload()
+    # the recorded attempt can be listened to from the list; the typed one has no audio
+    hv.table.selectRow(0)
+    assert not hv.play_btn.isEnabled()
+    hv.table.selectRow(1)
+    assert hv.play_btn.isEnabled()
+    qtbot.mouseClick(hv.play_btn, Qt.MouseButton.LeftButton)
+    assert store_services.fakes.player.played[-1] == (Path(recorded.recording_path), 0.0)
+    hv.table.selectRow(0)  # moving on stops it
+    assert store_services.fakes.player.position() is None
     # open an attempt's full feedback from history
     hv.table.selectRow(1)
     hv.open_selected()

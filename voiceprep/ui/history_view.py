@@ -98,10 +98,15 @@ class HistoryView(QWidget):
         self.open_btn = QPushButton("&Open feedback")
         self.export_btn = QPushButton("E&xport report\u2026")
         self.export_btn.setAccessibleName("Export the selected attempt as an HTML or Markdown report")
+        self.play_btn = QPushButton("\u25b6 P&lay recording")
+        self.play_btn.setAccessibleName("Play or stop the selected attempt's recording")
+        self._player: Any = None
+        self._playing = False
         self.delete_btn = QPushButton("&Delete attempt")
         self.delete_btn.setAccessibleName("Delete the selected attempt and its recording")
         btns = QHBoxLayout()
         btns.addWidget(self.open_btn)
+        btns.addWidget(self.play_btn)
         btns.addWidget(self.export_btn)
         btns.addStretch(1)
         btns.addWidget(self.delete_btn)
@@ -159,6 +164,7 @@ class HistoryView(QWidget):
         self.table.cellDoubleClicked.connect(lambda r, _c: self.open_selected())
         self.open_btn.clicked.connect(self.open_selected)
         self.export_btn.clicked.connect(self.export_selected)
+        self.play_btn.clicked.connect(self.toggle_play)
         self.delete_btn.clicked.connect(self.delete_selected)
         self.delete_all_btn.clicked.connect(self.delete_everything)
         self.home_btn.clicked.connect(self.home.emit)
@@ -248,8 +254,39 @@ class HistoryView(QWidget):
         sel = self.selected()
         for b in (self.open_btn, self.export_btn, self.delete_btn):
             b.setEnabled(len(sel) == 1)
+        rec = sel[0].recording_path if len(sel) == 1 else None
+        self.play_btn.setEnabled(rec is not None and Path(rec).exists())
+
+    def toggle_play(self) -> None:
+        """Listen to an old attempt without opening its feedback (e.g. two attempts in turn)."""
+        if self._playing:
+            self.stop_playback()
+            return
+        sel = self.selected()
+        if len(sel) != 1 or sel[0].recording_path is None:
+            return
+        try:
+            if self._player is None:
+                self._player = self.c.services.make_player(self.c.services.settings)
+            self._player.play(Path(sel[0].recording_path), 0.0)
+        except Exception as exc:  # noqa: BLE001
+            log.debug("handled", exc_info=True)
+            self.status.setText(f"Cannot play the recording: {exc}. Check Settings > Speakers.")
+            return
+        self._playing = True
+        self.play_btn.setText("\u25a0 Stop p&layback")
+
+    def stop_playback(self) -> None:
+        if self._player is not None:
+            try:
+                self._player.stop()
+            except Exception:  # noqa: BLE001
+                log.debug("handled", exc_info=True)
+        self._playing = False
+        self.play_btn.setText("\u25b6 P&lay recording")
 
     def _on_selection(self) -> None:
+        self.stop_playback()
         self._update_buttons()
         sel = self.selected()
         if len(sel) != 1:

@@ -185,6 +185,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ navigation
     def go_home(self) -> None:
+        if self.history_view is not None:
+            self.history_view.stop_playback()
+        self.feedback.stop_playback()
         if self.c.state != State.IDLE:
             self.c.cancel()
         self.stack.setCurrentWidget(self.home)
@@ -403,6 +406,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         try:
             self.feedback.stop_playback()
+            if self.history_view is not None:
+                self.history_view.stop_playback()
             self.c.shutdown()
         finally:
             event.accept()
