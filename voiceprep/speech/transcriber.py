@@ -25,7 +25,10 @@ from voiceprep.speech.protocols import ModelUnavailable, SpeechError
 from voiceprep.speech.vad import Region, inside, plan_chunks, speech_regions
 
 # Verbatim-encouraging prompt (see STACK-NOTES): without it tiny.en drops every um/uh.
-FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking. Uh, so, you know, I mean..."
+FILLER_PROMPT = "Um, uh, so, um, I think, uh, you know, um, uh."
+# The long prompt from STACK-NOTES kept fewer fillers on our clips (16/32 vs 32/32) with a
+# higher error rate; see bench/bench_transcribe.py.
+LONG_FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking. Uh, so, you know, I mean..."
 BUNDLED_MODEL_NAME = "tiny.en (bundled)"
 
 
@@ -41,6 +44,7 @@ class DecodeOptions:
     """How each chunk is decoded; the defaults are the measured recipe."""
 
     filler_prompt: bool = True
+    prompt: str = FILLER_PROMPT
     beam_size: int = 5
     temperature: float = 0.0
     condition_on_previous_text: bool = False
@@ -243,16 +247,14 @@ class WhisperTranscriber:
             return
         opts = self.options
         with self._decode_lock:  # one decode at a time: 2 cores, and ctranslate2 threads already
-            segments = self._decode_segments(piece, opts.filler_prompt, cancel)
+            segments = _drop_loops(self._decode_segments(piece, opts.filler_prompt, cancel))
             if opts.filler_prompt and not _plausible(segments, chunk.duration):
-                # The prompt occasionally sets off a loop ("see you in the next video, ...");
-                # the unprompted decode is stable, so use it for this chunk (fillers may be lost).
+                # Rarely the prompt still yields too many words for the time; the unprompted
+                # decode is stable, so use it for this chunk (its fillers may be lost).
                 self.fallbacks += 1
-                segments = self._decode_segments(piece, False, cancel)
+                segments = _drop_loops(self._decode_segments(piece, False, cancel))
         collected: list[Word] = []
         for seg in segments:
-            if seg.compression_ratio > COMPRESSION_LIMIT:
-                continue  # still a loop: drop it rather than report invented words
             for w in seg.words or ():
                 start = float(w.start) + chunk.start
                 end = float(w.end) + chunk.start
@@ -268,7 +270,7 @@ class WhisperTranscriber:
             beam_size=opts.beam_size,
             temperature=opts.temperature,
             condition_on_previous_text=opts.condition_on_previous_text,
-            initial_prompt=FILLER_PROMPT if prompt else None,
+            initial_prompt=opts.prompt if prompt else None,
             word_timestamps=True,
             vad_filter=False,
         )
@@ -288,11 +290,14 @@ COMPRESSION_LIMIT = 2.4  # Whisper's own threshold for repetitive (looping) outp
 MAX_WORDS_PER_S = 5.5  # fast speech is ~4 words/s; more means invented text
 
 
+def _drop_loops(segments: list[Any]) -> list[Any]:
+    """Segments that are not repetition loops ("Thank you for watching." x3 after the speech)."""
+    return [s for s in segments if s.compression_ratio <= COMPRESSION_LIMIT]
+
+
 def _plausible(segments: list[Any], duration_s: float) -> bool:
     words = sum(len(s.words or ()) for s in segments)
-    if words > MAX_WORDS_PER_S * max(duration_s, 1.0):
-        return False
-    return all(s.compression_ratio <= COMPRESSION_LIMIT for s in segments)
+    return words <= MAX_WORDS_PER_S * max(duration_s, 1.0)
 
 
 def _cuda_available() -> bool:
