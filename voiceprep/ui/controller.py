@@ -332,7 +332,7 @@ class PracticeController(QObject):
             self._recorder = None
             self._error(ErrorInfo(
                 "Could not start recording",
-                f"{_msg(exc)} Check that a microphone is connected and chosen in Settings > Input device, "
+                f"{_msg(exc)} Check that a microphone is connected and chosen in Settings > Audio > Microphone, "
                 "or type your answer instead.",
                 ("retry", "typed", "settings")))
             return
@@ -350,11 +350,11 @@ class PracticeController(QObject):
             result = self._recorder.stop()
         except Exception as exc:  # noqa: BLE001
             log.debug("handled", exc_info=True)
-            self._error(ErrorInfo("Recording failed", f"{_msg(exc)} Try again, or check Settings > Input device.",
+            self._error(ErrorInfo("Recording failed", f"{_msg(exc)} Try again, or check Settings > Audio > Microphone.",
                                   ("retry", "typed", "settings")))
             return
         if result.error and result.duration_s <= 0.2:
-            self._error(ErrorInfo("Recording failed", f"{result.error} Try again, or check Settings > Input device.",
+            self._error(ErrorInfo("Recording failed", f"{result.error} Try again, or check Settings > Audio > Microphone.",
                                   ("retry", "typed", "settings")))
             return
         if result.error:

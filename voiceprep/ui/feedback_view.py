@@ -405,7 +405,7 @@ class FeedbackView(QWidget):
             player.play(self.result.recording, start_s)
         except Exception as exc:  # noqa: BLE001
             log.debug("handled", exc_info=True)
-            self.play_pos.setText(f"Cannot play the recording: {exc}. Check Settings > Output device.")
+            self.play_pos.setText(f"Cannot play the recording: {exc}. Check Settings > Audio > Speakers.")
             return
         self._play_until = until
         self.play_btn.setText("\u25a0 Stop &playback")

@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
         if state == "failed":
             self.banner.show_message(
                 "Speech model unavailable",
-                f"{detail} You can still type answers; check Settings > Transcription model.",
+                f"{detail} You can still type answers; check Settings > Transcription.",
                 ("typed", "settings"), kind="warning")
 
     def _on_banner_action(self, action: str) -> None:

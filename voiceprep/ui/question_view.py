@@ -202,6 +202,9 @@ class QuestionView(QWidget):
         elif s == State.TRANSCRIBING:
             self.status.setText("Transcribing\u2026")
             self.meter.reset()
+        elif s == State.ERROR:
+            self.status.setText("Something went wrong: see the message at the top of the window.")
+            self.meter.reset()
         elif s == State.RECORDING and typed:
             self.status.setText("Type your answer below.")
             self.typed.setFocus()
@@ -222,7 +225,7 @@ class QuestionView(QWidget):
         if not (self.ctx and self.ctx.typed):
             self.meter.set_level(level, peak)
             if elapsed > 3 and self.meter.level < 0.05:
-                self.meter_hint.setText("No sound from the microphone? Check Settings > Input device.")
+                self.meter_hint.setText("No sound from the microphone? Check Settings > Audio > Microphone.")
             else:
                 self.meter_hint.setText("")
 

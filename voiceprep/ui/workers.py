@@ -110,7 +110,7 @@ class SpeechWorker(QObject):
                 transcriber = self._ensure_model()
                 if transcriber is None:
                     self.failed.emit(job.id, "The speech model is not available",
-                                     "Your recording is saved. Check Settings > Transcription model, "
+                                     "Your recording is saved. Check Settings > Transcription, "
                                      "or type your answer instead.")
                     return
                 self.phase.emit(job.id, "transcribing")
