@@ -14,7 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.fakes import Fakes, FakeRecorder, FakeTranscriber, make_services

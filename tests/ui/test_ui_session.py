@@ -96,7 +96,7 @@ def test_many_widget_calls_do_not_exhaust_none_or_bool(qapp):
         s = Signal(bool)
 
     label, o = QLabel(), O()
-    for i in range(50_000):
+    for _ in range(50_000):
         label.setText("x")
         o.s.emit(True)
     assert sys.getrefcount(None) > 1000 and sys.getrefcount(True) > 100

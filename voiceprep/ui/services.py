@@ -7,7 +7,6 @@ a :class:`Services` with fakes that satisfy the same protocols.
 
 from __future__ import annotations
 
-import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,10 +99,9 @@ def _make_recorder(settings: Settings) -> "Recorder":
 
 
 def _make_transcriber(settings: Settings) -> "Transcriber":
-    from voiceprep.speech import transcriber
+    from voiceprep.speech.transcriber import WhisperTranscriber
 
-    cls = getattr(transcriber, "WhisperTranscriber", None) or getattr(transcriber, "Transcriber")
-    return _construct(cls, settings)
+    return WhisperTranscriber.from_settings(settings)
 
 
 class FilePlayer:
@@ -144,17 +142,6 @@ class FilePlayer:
 
 def _make_player(settings: Settings) -> Player:
     return FilePlayer(settings.output_device)
-
-
-def _construct(cls: Any, settings: Settings) -> Any:
-    """Build a speech object from settings, whichever of the usual constructor shapes it has."""
-    from_settings = getattr(cls, "from_settings", None)
-    if callable(from_settings):
-        return from_settings(settings)
-    params = inspect.signature(cls).parameters
-    if "settings" in params:
-        return cls(settings=settings)
-    return cls()
 
 
 def _analyze(transcript: "Transcript", bank: Bank, question: Question, settings: Settings,
