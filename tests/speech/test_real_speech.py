@@ -171,3 +171,26 @@ def test_trailing_silence_adds_nothing(espeak, whisper) -> None:  # noqa: ANN001
     last = whisper.transcribe(clip).words[-1]
     assert last.end <= len(voice) / WHISPER_RATE + 0.3  # nothing placed in the silence
     assert normalise_words(text)[-2:] == ["every", "week"], text  # and nothing added after it
+
+
+@pytest.mark.model
+def test_incremental_gives_the_one_pass_transcript(espeak, whisper) -> None:  # noqa: ANN001
+    from voiceprep.speech.incremental import ArraySource, IncrementalTranscriber
+    from voiceprep.speech.synthetic import answer, wer
+
+    samples, reference = answer(25)
+    one = whisper.transcribe(samples)
+    src = ArraySource(samples)
+    inc = IncrementalTranscriber(whisper, src)
+    while src.frames < len(samples):
+        src.advance(WHISPER_RATE // 2)
+        inc._step()  # what the worker does every poll, without waiting in real time
+    committed_before_stop = len(inc.partial().words)
+    final = inc.finish()
+    assert committed_before_stop >= len(final.words) // 2
+    assert final.timings["tail_audio_s"] < 8.0
+    assert wer(reference, final.text) <= wer(reference, one.text) + 0.05, (final.text, one.text)
+    starts = [w.start for w in final.words]
+    assert starts == sorted(starts) and final.words[-1].end <= final.duration_s
+    assert final.duration_s == pytest.approx(one.duration_s)
+    assert filler_count(final.text) >= filler_count(reference) - 1, final.text
