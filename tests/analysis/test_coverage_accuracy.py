@@ -1,8 +1,9 @@
-"""Coverage accuracy on the labelled set (tests/data/coverage), through analyze() as shipped.
+"""Coverage accuracy through analyze() as shipped.
 
-The floor is what the shipped model measured on the held-out test split when it was fitted
-(F1 of `covered` = 0.727, P 0.786, R 0.677; bench/bench_coverage.py) minus a margin of 0.05 for numeric noise
-across onnxruntime builds. It is below the issue's target of 0.85: see the bench output.
+The shipped model is fitted on every answer of tests/data/coverage (the development set), so
+accuracy on it is in-sample and not guarded here; the accuracy floor is on the held-out set
+(tests/data/coverage-holdout), which no choice of method looked at. See
+voiceprep/analysis/README.md for the protocol and the measured figures.
 """
 
 from __future__ import annotations
@@ -12,20 +13,22 @@ from pathlib import Path
 
 import pytest
 
+from voiceprep.analysis import calibrate as cal
 from voiceprep.analysis.analyzer import analyze
+from voiceprep.analysis.coverage import decide, load_models
+from voiceprep.analysis.embeddings import get_embedder
 from voiceprep.analysis.options import AnalysisOptions
 from voiceprep.analysis.transcript import Transcript
 from voiceprep.bank.loader import load_banks
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data" / "coverage"
-TEST_F1_FLOOR = 0.68
+DEV = ROOT / "tests" / "data" / "coverage"
 
 
-def _answers():
+def _answers(folder: Path):
     banks = load_banks(ROOT / "questions")
-    for f in sorted(DATA.glob("*.json")):
+    for f in sorted(folder.glob("*.json")):
         d = json.loads(f.read_text(encoding="utf-8"))
         found = banks.resolve(d["question"])
         assert found is not None, d["question"]
@@ -33,36 +36,27 @@ def _answers():
             yield found[0], found[1], a
 
 
-@pytest.fixture(scope="module")
-def predictions():
-    out = []
-    for bank, q, a in _answers():
-        if a["split"] != "test" and a["kind"] != "off-topic":
-            continue
-        r = analyze(Transcript.from_text(a["text"]), bank, q, None, AnalysisOptions())
-        assert r.coverage.method == "cues+embeddings", r.coverage.embedding_error
-        out.append((a, {p.id: p.status for p in r.coverage.points}))
-    return out
+def _statuses(bank, q, a) -> dict[str, str]:
+    r = analyze(Transcript.from_text(a["text"]), bank, q, None, AnalysisOptions())
+    assert r.coverage.method == "cues+embeddings", r.coverage.embedding_error
+    return {p.id: p.status for p in r.coverage.points}
 
 
-def test_no_off_topic_answer_has_a_covered_point(predictions) -> None:
-    off = [(a["id"], pred) for a, pred in predictions if a["kind"] == "off-topic"]
+def test_no_off_topic_development_answer_has_a_covered_point() -> None:
+    off = [(a["id"], _statuses(b, q, a)) for b, q, a in _answers(DEV) if a["kind"] == "off-topic"]
     assert len(off) >= 4
     assert [(i, p) for i, p in off if "covered" in p.values()] == []
 
 
-def test_covered_f1_on_the_test_split_meets_the_floor(predictions) -> None:
-    tp = fp = fn = 0
-    for a, pred in predictions:
-        if a["split"] != "test":
-            continue
-        for pid, label in a["labels"].items():
-            got = pred[pid] == "covered"
-            want = label == "covered"
-            tp += got and want
-            fp += got and not want
-            fn += want and not got
-    precision = tp / (tp + fp)
-    recall = tp / (tp + fn)
-    f1 = 2 * precision * recall / (precision + recall)
-    assert f1 >= TEST_F1_FLOOR, (precision, recall, f1)
+def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
+    """The bench fits and scores on signals it extracts itself; analyze() must reach the same
+    statuses, or the figures in the README would not describe the app."""
+    model = load_models()["embeddings"]
+    embedder = get_embedder()
+    checked = 0
+    for bank, q, a in list(_answers(DEV))[::9]:
+        sig = cal.with_windows(cal.signals_for(a["text"], q, embedder, (1, 2, 3), bank.questions), model.windows)
+        bench = {p.id: p.status for p in decide(sig, model, Transcript.from_text(a["text"])).points}
+        assert bench == _statuses(bank, q, a), a["id"]
+        checked += 1
+    assert checked >= 6

@@ -36,6 +36,15 @@ def hits(text: str, cues: tuple[str, ...]) -> list[tuple[str, bool, bool]]:
         ("I didn't plan it, but we ran an experiment.", ("experiment*",), [("experiment*", False, False)]),
         ("Novelty effects don't matter here.", ("novelty",), [("novelty", False, True)]),
         ("Make sure churn doesn't go up.", ("churn*",), [("churn*", False, False)]),
+        # the number rule: a digit with %, x or $ is a number for numeric cues
+        ("Retention went up 20%.", ("percent",), [("percent", False, False)]),
+        ("Retention went up 20%.", ("per cent", "percentage point*"), [("per cent", False, False), ("percentage point*", False, False)]),
+        ("It got 3x faster.", ("times more",), [("times more", False, False)]),
+        ("We saved $2 million.", ("million*",), [("million*", False, False)]),
+        ("Revenue grew 2.5x.", ("fold",), [("fold", False, False)]),
+        ("We were 20 people.", ("percent",), []),  # a bare number is not a percentage
+        ("Retention went up 20%.", ("result*", "percentile*"), []),  # only number-word cues take the rule
+        ("It dropped by 40%.", ("dropped by",), [("dropped by", False, False)]),
     ],
 )
 def test_cue_matching(text, cues, expected) -> None:

@@ -62,3 +62,16 @@ def test_checks_pass_fail_and_avoid() -> None:
     assert any("leans on" in w for w in s.warnings)
     negated = run("I wouldn't run an A/B test here.")
     assert not {c.id: c for c in negated.checks}["experiment"].passed
+
+
+def test_symbol_numbers_quantify_the_result_and_pass_the_check() -> None:
+    """tiny.en writes "20%", "3x", "$2" as single tokens: the STAR result and the bank's
+    quantified check ("percent" cues) must both count them."""
+    for result in ("Tickets dropped 20%.", "Checkout got 3x faster.", "It saved $2 a user."):
+        story = STORY.replace("As a result we shipped in six weeks and support tickets dropped 40 percent.",
+                              "As a result we shipped. " + result)
+        s = run(story, star_question())
+        assert s.star is not None and s.star.quantified, result
+    bank_checks = run("The impact: tickets dropped 20%.", star_question())
+    assert {c.id: c.passed for c in bank_checks.checks}.get("quantified") is True
+    assert {c.id: c.passed for c in run("The impact: tickets dropped a lot.", star_question()).checks}["quantified"] is False

@@ -62,6 +62,7 @@ class AnswerSignals:
     points: list[PointSignals]
     topic_sim: float | None = None  # whole answer vs prompt + key points
     topic_margin: float | None = None  # topic_sim minus the best other question of the bank
+    prompt_sims: np.ndarray | None = None  # cosine of each window to the question prompt
     embeddings_used: bool = False
     embedding_error: str | None = None
 
@@ -112,6 +113,7 @@ def extract(
         topic_vec = embedder.embed_cached([_topic_text(question)])  # type: ignore[attr-defined]
         win_vecs, full_vec = _window_vectors(embedder, windows)
         sims = kp_vecs @ win_vecs.T
+        sig.prompt_sims = embedder.embed_cached([question.prompt])[0] @ win_vecs.T  # type: ignore[attr-defined]
         sub_sims = sub_vecs @ win_vecs.T
         k = 0
         for p, row, group in zip(points, sims, subs):
@@ -144,6 +146,8 @@ def restrict_windows(sig: AnswerSignals, sizes: tuple[int, ...]) -> AnswerSignal
     if len(keep) == len(sig.windows):
         return sig
     pts = []
+    if sig.prompt_sims is not None:
+        sig = replace(sig, prompt_sims=sig.prompt_sims[keep])
     for p in sig.points:
         q = replace(p)
         q.sims = None if p.sims is None else p.sims[keep]
@@ -206,6 +210,16 @@ SIM_FEATURES = ("sim_max", "sim_top2", "sim_z", "sim_cue_window", "topic_sim", "
 SUB_FEATURES = ("sub_mean", "sub_frac")
 DEPTH_FEATURES = ("ans_len", "support_tokens", "cue_hits_total")
 CUE_SEM_FEATURES = ("cue_sem_max", "cue_sem_top3")
+# relative similarity: is this point what the answer talks about, or does every point light up?
+REL_FEATURES = ("sim_margin", "sim_pz", "sub_rel")
+PROMPT_FEATURES = ("sim_over_prompt",)  # restating the question is not making the point
+NEG_FEATURES = ("neg_best", "neg_near")  # the closest windows dismiss rather than make the point
+_DISMISS = {"not", "no", "never", "nothing", "nor", "cannot", "skip", "waste", "wasting", "overthink", "overkill",
+            "pointless", "irrelevant", "overrated", "unnecessary", "meaningless", "noise", "bother", "forget"}
+CUE_SHAPE_FEATURES = ("cue_words", "cue_share")
+# a cue in a window unlike the point ("I wouldn't bother with an A/B test") is weaker evidence
+INTERACTION_FEATURES = ("cue_x_sim", "cue_x_margin")
+SUB_MIN_FEATURES = ("sub_min",)  # the least-mentioned listed item: two-part points need both halves
 SUB_THRESHOLD = 0.4  # a listed item counts as mentioned when some window is this similar
 
 
@@ -231,6 +245,7 @@ def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
         best = p.sub_sims.max(axis=1)
         vals["sub_mean"] = float(best.mean())
         vals["sub_frac"] = float((best >= SUB_THRESHOLD).mean())
+        vals["sub_min"] = float(best.min())
     if p.sims is not None and len(p.sims):
         s = np.sort(p.sims)[::-1]
         vals["sim_max"] = float(s[0])
@@ -246,21 +261,75 @@ def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
         best = int(np.argmax(p.sims))
         col = [q.sims[best] for q in sig.points if q.sims is not None]
         vals["sim_rank"] = 1.0 if p.sims[best] >= max(col) - 1e-6 else 0.0
+        vals.update(_relative(sig, i))
+        vals["cue_x_sim"] = vals["cue_exact"] * vals["sim_cue_window"]
+        vals["cue_x_margin"] = vals["cue_exact"] * vals.get("sim_margin", 0.0)
+        if set(NEG_FEATURES) & set(names):  # measured, not shipped: computed only when asked
+            neg = _window_negation(sig)
+            vals["neg_best"] = float(neg[best])
+            near = [j for j in range(len(p.sims)) if p.sims[j] >= p.sims[best] - 0.05]
+            vals["neg_near"] = float(np.mean([neg[j] for j in near]))
+        if sig.prompt_sims is not None and len(sig.prompt_sims) == len(p.sims):
+            vals["sim_over_prompt"] = float((p.sims - sig.prompt_sims).max())
+    if exact:
+        vals["cue_words"] = float(min(max(len(h.cue.split()) for h in exact), 3))
+    with_cue = sum(1 for q in sig.points if q.exact)
+    vals["cue_share"] = with_cue / max(len(sig.points), 1)
     return [vals.get(n, 0.0) for n in names]
 
 
+def _window_negation(sig: AnswerSignals) -> list[bool]:
+    """Whether each window holds a negation or a dismissal word ("I wouldn't bother with ...")."""
+    out = []
+    for w in sig.windows:
+        toks = (sig.tokens[k].norm for k in range(w.tok_start, w.tok_end))
+        out.append(any(t in _DISMISS or t.endswith("n't") for t in toks))
+    return out
+
+
+def _relative(sig: AnswerSignals, i: int) -> dict[str, float]:
+    """Similarity of point ``i`` relative to the question's other points, in this answer.
+
+    ``sim_margin``: the best window's lead over the most similar *other* point on that same
+    window (max over windows of sim(i) - max_j!=i sim(j)): a window that is about this point
+    rather than about the question in general. ``sim_pz``: this point's best similarity as a
+    z-score across the question's points, so a generic on-topic answer that is equally close to
+    every point gives none of them a lead. ``sub_rel``: the same for the listed sub-items.
+    """
+    pts = [q for q in sig.points if q.sims is not None and len(q.sims)]
+    p = sig.points[i]
+    if len(pts) < 2 or p.sims is None:
+        return {}
+    M = np.vstack([q.sims for q in pts])
+    k = next(j for j, q in enumerate(pts) if q is p)
+    others = np.delete(M, k, axis=0).max(axis=0)
+    maxes = M.max(axis=1)
+    out = {
+        "sim_margin": float((M[k] - others).max()),
+        "sim_pz": float((maxes[k] - maxes.mean()) / (maxes.std() + 0.05)),
+    }
+    subs = [float(q.sub_sims.max(axis=1).mean()) for q in pts if q.sub_sims is not None and q.sub_sims.size]
+    if len(subs) == len(pts):
+        out["sub_rel"] = subs[k] - float(np.mean(subs))
+    return out
+
+
 def _support(sig: AnswerSignals, p: PointSignals) -> int:
-    """Tokens the answer spends on the point: one-sentence windows holding an exact cue hit or
-    at least SUB_THRESHOLD similar to the point (a one-clause mention vs an elaborated point)."""
-    n = 0
+    """Tokens the answer spends on the point: the union of the windows (of the smallest size
+    in use) holding an exact cue hit or at least SUB_THRESHOLD similar to the point (a
+    one-clause mention vs an elaborated point). Overlapping windows count their tokens once."""
+    if not sig.windows:
+        return 0
+    smallest = min(w.size for w in sig.windows)
     starts = [h.tok_start for h in p.exact]
+    toks: set[int] = set()
     for j, w in enumerate(sig.windows):
-        if w.size != 1:
+        if w.size != smallest:
             continue
         near = p.sims is not None and p.sims[j] >= SUB_THRESHOLD
         if near or any(w.tok_start <= s < w.tok_end for s in starts):
-            n += w.tok_end - w.tok_start
-    return n
+            toks.update(range(w.tok_start, w.tok_end))
+    return len(toks)
 
 
 def _spans(hits: list[CueHit]) -> int:
@@ -320,15 +389,19 @@ class CoverageModel:
     any: Logistic
     windows: tuple[int, ...] = DEFAULT_WINDOWS
     topic_floor: float | None = None  # answers less on-topic than this get nothing "covered"
+    # an exact, non-negated cue hit makes a point at least "partial": the model, fitted on
+    # answers of 40-330 words, would otherwise miss a point named in a very short answer
+    cue_partial: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
-                "topic_floor": self.topic_floor}
+                "topic_floor": self.topic_floor, "cue_partial": self.cue_partial}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
         return cls(Logistic.from_dict(d["covered"]), Logistic.from_dict(d["any"]),  # type: ignore[arg-type]
-                   tuple(d.get("windows", DEFAULT_WINDOWS)), d.get("topic_floor"))  # type: ignore[arg-type]
+                   tuple(d.get("windows", DEFAULT_WINDOWS)), d.get("topic_floor"),  # type: ignore[arg-type]
+                   bool(d.get("cue_partial", False)))
 
 
 def calibration_path() -> Path:
@@ -368,13 +441,16 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
     )
     total_w = sum(p.point.weight for p in sig.points) or 1.0
     score = 0.0
+    empty = not sig.windows  # nothing said (or only fillers): nothing can be covered
     for i, p in enumerate(sig.points):
-        pc = model.covered.prob(features(sig, i, model.covered.names))
-        pa = max(pc, model.any.prob(features(sig, i, model.any.names)))
+        pc = 0.0 if empty else model.covered.prob(features(sig, i, model.covered.names))
+        pa = 0.0 if empty else max(pc, model.any.prob(features(sig, i, model.any.names)))
         if pc >= model.covered.threshold and not off_topic:
             status, conf = "covered", pc
         elif pa >= model.any.threshold:
             status, conf = "partial", pa
+        elif model.cue_partial and p.exact:
+            status, conf = "partial", max(pa, 0.5)
         else:
             status, conf = "missed", 1.0 - pa
         ev = _evidence(sig, p, transcript) if status != "missed" else None

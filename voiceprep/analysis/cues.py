@@ -9,11 +9,17 @@ Two tolerances beyond the syntax, because the transcripts come from a small ASR 
 - a long single word with one or two letters wrong ("retension") hits fuzzily too.
 And one guard: a hit under a negation in the same clause ("I wouldn't run an A/B test") is
 marked ``negated`` so coverage can discount it.
+
+The number rule: tiny.en writes "20%", "$2 million", "3x" as single tokens, and a cue only
+matches whole words or word starts, so "percent" would never match "20%". A *numeric cue* (one
+whose words are number words: "percent", "per cent", "percentage point*", "million*", "times
+more", "fold", ...) also hits any single token holding a digit and a %, x or $ sign.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -32,6 +38,20 @@ _STOP = {"the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "is", "ar
          "be", "by", "with", "at", "as", "our", "my", "you", "they", "what", "how", "do", "if"}
 
 
+# words a numeric cue is made of; the cue must hold at least one of _NUMBER_HEADS
+_NUMBER_HEADS = {"percent", "percentage", "percentages", "million", "millions", "billion", "billions", "thousand",
+                 "thousands", "hundred", "hundreds", "dollar", "dollars", "times", "fold", "x", "cent"}
+_NUMBER_TAILS = {"per", "point", "points", "basis", "more", "faster", "less", "fewer", "cheaper", "bigger", "higher",
+                 "lower", "as", "many", "much", "of", "a"}
+# a digit together with a %, x or $ sign: "20%", "$2", "$1.5m", "3x", "2.5x", "10x"
+_SYMBOL_NUMBER = re.compile(r"^(\$\d[\d,.]*[kmb]?|\d[\d,.]*%|\d[\d,.]*x)$")
+
+
+def is_symbol_number(tok: str) -> bool:
+    """A token such as "20%", "$2" or "3x" (digit plus %, x or $)."""
+    return bool(_SYMBOL_NUMBER.match(tok))
+
+
 @dataclass(frozen=True)
 class CueWord:
     text: str
@@ -46,6 +66,12 @@ class Cue:
     @property
     def chars(self) -> int:
         return sum(len(w.text) for w in self.words)
+
+    @property
+    def numeric(self) -> bool:
+        """Made of number words ("percent", "per cent", "million*", "times more"): the number rule applies."""
+        texts = [w.text for w in self.words]
+        return any(t in _NUMBER_HEADS for t in texts) and all(t in _NUMBER_HEADS or t in _NUMBER_TAILS for t in texts)
 
 
 @dataclass(frozen=True)
@@ -106,6 +132,11 @@ class CueMatcher:
                 out.append((i, i + n, False))
             elif len(misses) == 1 and self._fuzzy_ok(cue, misses[0], norms[i + misses[0]]):
                 out.append((i, i + n, True))
+        if cue.numeric:  # the number rule: "20%" is a percent, "3x" three times, "$2" an amount
+            have = {a for a, _, _ in out}
+            out.extend((i, i + 1, False) for i, t in enumerate(norms)
+                       if i not in have and i + 1 not in have and is_symbol_number(t))  # "$2 million" hits once
+            out.sort()
         self._cache[cue.raw] = out
         return out
 

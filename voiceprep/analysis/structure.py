@@ -48,7 +48,7 @@ STAR_CUES: dict[str, tuple[str, ...]] = {
         "the upshot", "afterwards", "eventually", "in hindsight", "what i learned", "takeaway",
     ),
 }
-_NUMBER = re.compile(r"^(\d[\d,.]*%?|\$\d[\d,.]*[kmb]?)$")
+_NUMBER = re.compile(r"^(\d[\d,.]*(%|x)?|\$\d[\d,.]*[kmb]?)$")  # "20", "20%", "3x", "$2m"
 _NUMBER_WORDS = {"percent", "doubled", "tripled", "halved", "million", "millions", "billion", "thousand",
                  "thousands", "hundred", "twice", "half", "ten", "twenty", "thirty", "forty", "fifty"}
 _I = {"i", "i'm", "i'd", "i've", "i'll", "me", "my", "myself", "mine"}
