@@ -60,3 +60,39 @@ def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
         assert bench == _statuses(bank, q, a), a["id"]
         checked += 1
     assert checked >= 6
+
+
+# ---- the held-out set (tests/data/coverage-holdout): never used to choose or tune anything ----
+
+HOLDOUT = ROOT / "tests" / "data" / "coverage-holdout"
+# measured once on the frozen method (commit 7fa036b): F1 0.830 (P 0.747, R 0.933), 56 answers,
+# 315 labels; the floor leaves 0.03 for numeric drift across onnxruntime builds
+HOLDOUT_F1_FLOOR = 0.80
+
+
+@pytest.fixture(scope="module")
+def holdout_predictions():
+    if not any(HOLDOUT.glob("*.json")):
+        pytest.skip("no held-out set")
+    return [(a, _statuses(b, q, a)) for b, q, a in _answers(HOLDOUT)]
+
+
+def test_covered_f1_on_the_holdout_meets_the_floor(holdout_predictions) -> None:
+    tp = fp = fn = 0
+    for a, pred in holdout_predictions:
+        for pid, label in a["labels"].items():
+            got, want = pred[pid] == "covered", label == "covered"
+            tp += got and want
+            fp += got and not want
+            fn += want and not got
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    f1 = 2 * precision * recall / (precision + recall)
+    assert f1 >= HOLDOUT_F1_FLOOR, (precision, recall, f1)
+
+
+@pytest.mark.xfail(strict=True, reason="measured on the holdout: 3 of 8 off-topic answers get a point covered "
+                                       "(long off-topic answers; the model leans on answer length)")
+def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions) -> None:
+    off = [(a["id"], pred) for a, pred in holdout_predictions if a["kind"] == "off-topic"]
+    assert len(off) >= 4
+    assert [(i, p) for i, p in off if "covered" in p.values()] == []
