@@ -194,3 +194,19 @@ def test_incremental_gives_the_one_pass_transcript(espeak, whisper) -> None:  # 
     assert starts == sorted(starts) and final.words[-1].end <= final.duration_s
     assert final.duration_s == pytest.approx(one.duration_s)
     assert filler_count(final.text) >= filler_count(reference) - 1, final.text
+
+
+def test_pyttsx3_synthesis_follows_rate_and_voice_quietly(espeak, capfd) -> None:  # noqa: ANN001
+    from voiceprep.speech.tts import Pyttsx3Synthesizer
+
+    synth = Pyttsx3Synthesizer()
+    voices = synth.voices()
+    assert len(voices) > 1 and any(v.id.endswith("en-us") for v in voices)
+    text = "Tell me about a product you love and how you would improve it."
+    slow, rate = synth.synthesize(text, None, 110)
+    fast, rate2 = synth.synthesize(text, None, 260)
+    assert rate == rate2 and len(fast) < 0.7 * len(slow)
+    gb = next(v.id for v in voices if v.id.endswith("en-gb") or v.id.endswith("en"))
+    other, _ = synth.synthesize(text, gb, 260)
+    assert not np.array_equal(other[: len(fast)], fast[: len(other)])
+    assert "Audio saved" not in capfd.readouterr().out  # --json output stays clean

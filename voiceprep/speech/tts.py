@@ -32,30 +32,37 @@ class Synthesizer(Protocol):
     def synthesize(self, text: str, voice: str | None, rate_wpm: int) -> tuple[np.ndarray, int]: ...
 
 
-class Pyttsx3Synthesizer:
-    """pyttsx3 driven from one worker thread that creates and owns the engine."""
+class _EngineThread:
+    """The one thread that owns the process's pyttsx3 engine (``init()`` caches one per driver,
+    so a second owner thread would share and break it)."""
+
+    _instance: "_EngineThread | None" = None
+    _instance_lock = threading.Lock()
+
+    @classmethod
+    def get(cls) -> "_EngineThread":
+        with cls._instance_lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
 
     def __init__(self) -> None:
         self._jobs: queue.Queue[tuple[Callable[[Any], Any], Future[Any]]] = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
         self._init_error: NoTtsEngine | None = None
+        self._thread = threading.Thread(target=self._run, name="voiceprep-tts", daemon=True)
+        self._thread.start()
 
-    def _submit(self, fn: Callable[[Any], Any]) -> Future[Any]:
-        with self._start_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="voiceprep-tts", daemon=True)
-                self._thread.start()
+    def submit(self, fn: Callable[[Any], Any]) -> Future[Any]:
         fut: Future[Any] = Future()
         self._jobs.put((fn, fut))
         return fut
 
     def _run(self) -> None:
-        engine = None
+        engine: Any = None
         scratch_dir = tempfile.TemporaryDirectory(prefix="voiceprep-tts-")
-        state: dict[str, Any] = {"scratch": Path(scratch_dir.name) / "speech.wav", "applied": None}
+        state: dict[str, Any] = {"dir": Path(scratch_dir.name)}
         try:
-            engine = _init_engine()
+            engine = _SyncEspeak.create() or _init_engine()
         except NoTtsEngine as exc:
             self._init_error = exc
         while True:
@@ -70,9 +77,79 @@ class Pyttsx3Synthesizer:
             except BaseException as exc:  # noqa: BLE001 - handed to the caller
                 fut.set_exception(exc)
 
+
+class _SyncEspeak:
+    """espeak-ng through pyttsx3's own ctypes binding, in synchronous mode.
+
+    pyttsx3's espeak driver runs espeak asynchronously and races with itself: measured on
+    this machine, 10-30% of syntheses after a rate or voice change came out at the old rate,
+    and some files were never written. In synchronous mode ``Synth`` returns when the audio
+    is complete, so rate and voice always apply. Other platforms use the pyttsx3 engine.
+    """
+
+    def __init__(self, espeak: Any, rate: int) -> None:
+        self._e = espeak
+        self.samplerate = rate
+        self._buf = bytearray()
+        self.default_voice = "en"  # what pyttsx3 picks by default (gmw/en)
+        espeak.SetSynthCallback(self._collect)
+
+    @classmethod
+    def create(cls) -> "_SyncEspeak | None":
+        import sys
+
+        if not sys.platform.startswith("linux"):
+            return None
+        try:
+            from pyttsx3.drivers import _espeak
+        except Exception as exc:  # noqa: BLE001 - OSError/RuntimeError when libespeak-ng is missing
+            raise NoTtsEngine(
+                "Text-to-speech is unavailable: espeak-ng was not found (install the espeak-ng"
+                f" package). Questions are shown as text instead. ({exc})"
+            ) from exc
+        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000)
+        if rate <= 0:
+            raise NoTtsEngine("Text-to-speech is unavailable: espeak-ng failed to start.")
+        return cls(_espeak, int(rate))
+
+    def _collect(self, wav: Any, numsamples: int, events: Any) -> int:
+        import ctypes
+
+        if numsamples > 0:
+            self._buf.extend(ctypes.string_at(wav, numsamples * 2))
+        return 0
+
+    def voices(self) -> list[Voice]:
+        out = []
+        for v in self._e.ListVoices(None):
+            lang = v.languages[1:].decode("utf-8", "ignore") if v.languages else ""
+            out.append(Voice(id=v.identifier.decode("utf-8").lower(), name=v.name.decode("utf-8"), languages=(lang,) if lang else ()))
+        return out
+
+    def synthesize(self, text: str, voice: str | None, rate_wpm: int) -> tuple[np.ndarray, int]:
+        e = self._e
+        if e.SetVoiceByName((voice or self.default_voice).encode("utf-8")) != 0 and voice:
+            raise NoTtsEngine(f"The voice {voice!r} is not available; choose another in Settings.")
+        e.SetParameter(e.RATE, int(rate_wpm), 0)
+        self._buf = bytearray()
+        e.Synth(text, flags=e.CHARS_UTF8 | e.ENDPAUSE)
+        data = bytes(self._buf)
+        if len(data) < 2:
+            raise NoTtsEngine("Text-to-speech produced no audio; the question is shown as text instead.")
+        return np.frombuffer(data[: len(data) - len(data) % 2], dtype="<i2").astype(np.float32) / 32768.0, self.samplerate
+
+
+class Pyttsx3Synthesizer:
+    """pyttsx3 driven from one worker thread that creates and owns the engine."""
+
+    def _submit(self, fn: Callable[[Any], Any]) -> Future[Any]:
+        return _EngineThread.get().submit(fn)
+
     def voices(self) -> list[Voice]:
         def job(ctx: tuple[Any, dict[str, Any]]) -> list[Voice]:
             engine, _ = ctx
+            if isinstance(engine, _SyncEspeak):
+                return engine.voices()
             out = []
             for v in engine.getProperty("voices") or ():
                 langs = tuple(
@@ -90,24 +167,45 @@ class Pyttsx3Synthesizer:
     def synthesize_async(self, text: str, voice: str | None, rate_wpm: int) -> Future[tuple[np.ndarray, int]]:
         def job(ctx: tuple[Any, dict[str, Any]]) -> tuple[np.ndarray, int]:
             engine, state = ctx
-            scratch: Path = state["scratch"]
+            if isinstance(engine, _SyncEspeak):
+                return engine.synthesize(text, voice, rate_wpm)
             wanted = (voice, int(rate_wpm))
-            if state["applied"] != wanted:
-                if voice:
-                    engine.setProperty("voice", voice)
-                engine.setProperty("rate", int(rate_wpm))
-                # Properties only take effect through a run of the loop of their own; that run
-                # may rewrite the previous file, which is why a scratch file is reused.
+            if state.get("applied") != wanted:
+                # A property change can reach espeak only after the next utterance has started,
+                # so the first synthesis after a change may come out at the old rate or voice
+                # (measured 10-30% of changes). A throwaway utterance absorbs that.
+                _apply(engine, voice, rate_wpm)
+                engine.save_to_file("a", str(state["dir"] / "warmup.wav"))
                 engine.runAndWait()
                 state["applied"] = wanted
-            scratch.unlink(missing_ok=True)
-            engine.save_to_file(text, str(scratch))
+            _apply(engine, voice, rate_wpm)
+            state["n"] = state.get("n", 0) + 1
+            out: Path = state["dir"] / f"speech-{state['n']}.wav"
+            engine.save_to_file(text, str(out))
             engine.runAndWait()
-            if not scratch.exists() or scratch.stat().st_size <= 44:
+            if not out.exists() or out.stat().st_size <= 44:
                 raise NoTtsEngine("Text-to-speech produced no audio; the question is shown as text instead.")
-            return read_wav(scratch)
+            audio = read_wav(out)
+            for old in state["dir"].glob("speech-*.wav"):
+                if old != out:
+                    old.unlink(missing_ok=True)
+            return audio
 
         return self._submit(job)
+
+
+def synthesize_to_file(text: str, voice: str | None, rate_wpm: int, path: str) -> None:
+    """One synthesis with a fresh engine (run in a child process: see ProcessSynthesizer)."""
+    engine = _init_engine()
+    _apply(engine, voice, rate_wpm)
+    engine.save_to_file(text, path)
+    engine.runAndWait()
+
+
+def _apply(engine: Any, voice: str | None, rate_wpm: int) -> None:
+    if voice:
+        engine.setProperty("voice", voice)
+    engine.setProperty("rate", int(rate_wpm))
 
 
 def _init_engine() -> Any:
