@@ -3,8 +3,8 @@
 Prints one JSON object on stdout (progress on stderr). Compare ratios within one run: the
 machine (2 shared cores) is noisy.
 
-    .venv/bin/python bench/bench_transcribe.py            # 30 s and 2 min answers (~5 min)
-    .venv/bin/python bench/bench_transcribe.py --long     # also a 5 min answer (~13 min)
+    .venv/bin/python bench/bench_transcribe.py            # 30 s and 2 min answers (~8 min)
+    .venv/bin/python bench/bench_transcribe.py --long     # also a 5 min answer (~15 min)
     .venv/bin/python bench/bench_transcribe.py --simulate # no PulseAudio: feed arrays in real time
 
 Latency: with a PulseAudio null sink (STACK-NOTES recipe) the answer is played into the sink
