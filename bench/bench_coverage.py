@@ -31,6 +31,7 @@ import random
 import sys
 import time
 from dataclasses import dataclass, replace
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from voiceprep.analysis import calibrate as cal  # noqa: E402
 from voiceprep.analysis.coverage import (  # noqa: E402
-    CUE_FEATURES, CUE_SHAPE_FEATURES, DEPTH_FEATURES, INTERACTION_FEATURES, NEG_FEATURES, SUB_MIN_FEATURES, PROMPT_FEATURES, REL_FEATURES, SIM_FEATURES, SUB_FEATURES,
+    CUE_FEATURES, CUE_SHAPE_FEATURES, DEPTH_FEATURES, INTERACTION_FEATURES, TOPIC_LEN_FEATURES, NEG_FEATURES, SUB_MIN_FEATURES, PROMPT_FEATURES, REL_FEATURES, SIM_FEATURES, SUB_FEATURES,
     CoverageModel, calibration_path,
 )
 from voiceprep.analysis.embeddings import get_embedder  # noqa: E402
@@ -63,12 +64,14 @@ class Variant:
     topic_floor: bool = False
     l2: float = 1.0
     cue_partial: bool = True  # an exact cue hit is at least partial (coverage.CoverageModel.cue_partial)
+    offtopic_aug: bool = False  # train also on long off-topic answers (two off-topic answers joined), all missed
 
 
 OLD = CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES  # the previously shipped feature set
 NOCUE = SIM_FEATURES + SUB_FEATURES + ("ans_len", "support_tokens")
 REL = OLD + REL_FEATURES
 REL_SHAPE = REL + CUE_SHAPE_FEATURES
+TOPICAL = tuple(n for n in OLD if n != "ans_len") + TOPIC_LEN_FEATURES
 
 VARIANTS = (
     Variant("cues-any (rule)", (), rule="cue-any"),
@@ -103,6 +106,13 @@ VARIANTS = (
     Variant("+rel+prompt+shape+inter w2", REL_SHAPE + PROMPT_FEATURES + INTERACTION_FEATURES),
     Variant("+rel+prompt+shape+submin w2", REL_SHAPE + PROMPT_FEATURES + SUB_MIN_FEATURES),
     Variant("old features w2 dropout, no cue-partial floor", OLD, dropout=2, cue_partial=False),
+    # after the holdout showed long off-topic answers covered (see README): length that is on topic
+    Variant("topical length w2 dropout", TOPICAL, dropout=2),
+    Variant("topical length w2", TOPICAL),
+    Variant("topical length + ans_len w2 dropout", TOPICAL + ("ans_len",), dropout=2),
+    Variant("old features w2 dropout + long off-topic training", OLD, dropout=2, offtopic_aug=True),
+    Variant("topical length w2 dropout + long off-topic training", TOPICAL, dropout=2, offtopic_aug=True),
+    Variant("old features w2 dropout +topic-floor", OLD, dropout=2, topic_floor=True),
     Variant("+rel+prompt+shape w2 without ans_len", tuple(n for n in REL_SHAPE + PROMPT_FEATURES if n != "ans_len")),
 )
 
@@ -122,8 +132,48 @@ def load_items(embedder: object | None, folder: Path = DATA) -> list[cal.Labelle
         bank, q = res
         for a in d["answers"]:
             sig = cal.signals_for(a["text"], q, embedder, (1, 2, 3), bank.questions)
+            TEXTS[a["id"]] = a["text"]
+            SOURCE[a["id"]] = d["question"]
             items.append(cal.Labelled(d["question"], a["id"], a.get("kind", ""), a.get("split", "dev"), a["labels"], sig, q))
     return items
+
+
+def long_off_topic(items: list[cal.Labelled], embedder: object | None) -> list[cal.Labelled]:
+    """Long off-topic answers for every question: each pair of the set's off-topic answers
+    joined (150-180 words), labelled all missed. The short off-topic answers of the set taught
+    the model that length means substance; these check (and can teach) that length alone is not
+    evidence. The source answers are in the id, so a question's own ones can be kept apart."""
+    banks = load_banks(ROOT / "questions")
+    offs = [it for it in items if it.kind == "off-topic"]
+    texts = {it.answer_id: t for it in offs for t in [_text_of(it)]}
+    out = []
+    for ref in sorted({it.set_question for it in items}):
+        bank, q = banks.resolve(ref)  # type: ignore[misc]
+        for a, b in combinations(sorted(texts), 2):
+            sig = cal.signals_for(texts[a] + " " + texts[b], q, embedder, (1, 2, 3), bank.questions)
+            out.append(cal.Labelled(ref, f"long:{a}+{b}", "long-off-topic", "synthetic",
+                                    {kp.id: "missed" for kp in q.key_points}, sig, q))
+    return out
+
+
+TEXTS: dict[str, str] = {}  # answer id -> text, filled by load_items
+SOURCE: dict[str, str] = {}  # answer id -> its question
+
+
+def _text_of(it: cal.Labelled) -> str:
+    return TEXTS[it.answer_id]
+
+
+def synthetic_for(synth: list[cal.Labelled], question: str, allowed: set[str] | None = None) -> list[cal.Labelled]:
+    """The long off-topic answers of ``question``, optionally only those built from answers of ``allowed`` questions."""
+    out = []
+    for it in synth:
+        if it.set_question != question:
+            continue
+        srcs = {SOURCE[x] for x in it.answer_id.removeprefix("long:").split("+")}
+        if allowed is None or srcs <= allowed:
+            out.append(it)
+    return out
 
 
 def drop_cues(items: list[cal.Labelled], seed: int, keep: float = 0.5) -> list[cal.Labelled]:
@@ -251,19 +301,31 @@ def per_question(status: list[str], meta: list) -> dict:
     return res
 
 
-def cross_validate(items: list[cal.Labelled], v: Variant, group_of=lambda it: it.set_question) -> dict:
+def cross_validate(items: list[cal.Labelled], v: Variant, group_of=lambda it: it.set_question,
+                   synth: list[cal.Labelled] | None = None) -> dict:
     groups: dict[str, list[cal.Labelled]] = {}
     for it in items:
         groups.setdefault(group_of(it), []).append(it)
     full_s, full_m, half_s, half_m = [], [], [], []
+    long_bad, long_n = [], 0
     for g in sorted(groups):
         held = groups[g]
         train = [it for it in items if group_of(it) != g]
+        if synth and v.offtopic_aug:
+            qs = {it.set_question for it in train}
+            held_q = {it.set_question for it in held}
+            train = train + [x for q in sorted(qs - held_q) for x in synthetic_for(synth, q, qs - held_q)]
         cov = fit(train, v, ("covered",)) if not v.rule else {}
         anyp = fit(train, v, ("covered", "partial")) if not v.rule else {}
         s, m = statuses(cov, anyp, held, v)
         full_s += s
         full_m += m
+        if synth:  # long off-topic answers scored against the held-out question(s)
+            for q in sorted({it.set_question for it in held}):
+                syn = synthetic_for(synth, q)
+                ss, sm = statuses(cov, anyp, syn, v)
+                long_n += len(syn)
+                long_bad += sorted({it.answer_id for (it, _), st in zip(sm, ss) if st == "covered"})
         for seed in HALVING_SEEDS:
             s, m = statuses(cov, anyp, drop_cues(held, seed), v)
             half_s += s
@@ -277,6 +339,7 @@ def cross_validate(items: list[cal.Labelled], v: Variant, group_of=lambda it: it
                                       for k in ("precision", "recall", "f1")} if idx else None
     return {"full_cues": full, "cues_halved": half, "per_question": per_question(full_s, full_m),
             "criterion": round((full["f1"] + half["f1"]) / 2, 4),
+            "long_off_topic": {"answers": long_n, "with_covered": len(long_bad)},
             "off_topic_ok": not full["off_topic_with_covered"] and not half["off_topic_with_covered"]}
 
 
@@ -395,10 +458,12 @@ def main() -> int:
             (RESULTS / "coverage-holdout-results.json").write_text(text + "\n", encoding="utf-8")
         return 0
     t0 = time.perf_counter()
-    items = load_items(get_embedder())
+    embedder = get_embedder()
+    items = load_items(embedder)
     t_extract = time.perf_counter() - t0
+    synth = long_off_topic(items, embedder)
     variants = [v for v in VARIANTS if not args.only or args.only in v.name]
-    results = {v.name: cross_validate(items, v) for v in variants}
+    results = {v.name: cross_validate(items, v, synth=synth) for v in variants}
     fitted = [v for v in variants if not v.rule]
     chosen = max(fitted, key=lambda v: (results[v.name]["off_topic_ok"], results[v.name]["criterion"]))
     # a second grouping for the chosen one: leave one answer kind out (strong, paraphrase, ...)
@@ -409,7 +474,7 @@ def main() -> int:
            "chosen": chosen.name, "chosen_leave_one_kind_out": {k: by_kind[k] for k in ("full_cues", "cues_halved")},
            "variants": results, "extract_s_per_answer": round(t_extract / max(len(items), 1), 3)}
     if args.write:
-        write_model(items, chosen, {"loqo": {k: results[chosen.name][k] for k in ("full_cues", "cues_halved", "criterion")},
+        write_model(items + (synth if chosen.offtopic_aug else []), chosen, {"loqo": {k: results[chosen.name][k] for k in ("full_cues", "cues_halved", "criterion")},
                                     "leave_one_kind_out": out["chosen_leave_one_kind_out"]}, calibration_path())
         out["written"] = str(calibration_path())
     text = json.dumps(out, indent=1)

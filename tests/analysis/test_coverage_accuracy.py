@@ -65,9 +65,10 @@ def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
 # ---- the held-out set (tests/data/coverage-holdout): never used to choose or tune anything ----
 
 HOLDOUT = ROOT / "tests" / "data" / "coverage-holdout"
-# measured once on the frozen method (commit 7fa036b): F1 0.830 (P 0.747, R 0.933), 56 answers,
-# 315 labels; the floor leaves 0.03 for numeric drift across onnxruntime builds
-HOLDOUT_F1_FLOOR = 0.80
+# measured on the frozen method (commit 7fa036b): F1 0.830 (P 0.747, R 0.933), 56 answers, 315
+# labels; on the shipped model (topical length, chosen on development data after that run):
+# F1 0.819 (P 0.735, R 0.925). The floor leaves 0.03 for numeric drift across onnxruntime builds.
+HOLDOUT_F1_FLOOR = 0.79
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +91,8 @@ def test_covered_f1_on_the_holdout_meets_the_floor(holdout_predictions) -> None:
     assert f1 >= HOLDOUT_F1_FLOOR, (precision, recall, f1)
 
 
-@pytest.mark.xfail(strict=True, reason="measured on the holdout: 3 of 8 off-topic answers get a point covered "
-                                       "(long off-topic answers; the model leans on answer length)")
+@pytest.mark.xfail(strict=True, reason="known failure, measured: 1 of 8 holdout off-topic answers (ho-nov-07) "
+                                       "gets a point covered (3 of 8 before the topical-length fix)")
 def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions) -> None:
     off = [(a["id"], pred) for a, pred in holdout_predictions if a["kind"] == "off-topic"]
     assert len(off) >= 4

@@ -1,16 +1,20 @@
 """Key-point coverage: is each key point of the question covered, partly covered or missed,
 how sure are we, and which words earned it.
 
-Signals per key point (:func:`extract`):
-- the bank's cue phrases and cue groups (exact, fuzzy for ASR errors, negated);
-- cosine similarity between the key point's text and sliding windows of 1-2 sentences of the
-  answer (all-MiniLM-L6-v2), plus how much the best window stands out from the rest;
-- how on-topic the whole answer is (answer vs the question prompt and its key points).
-A small logistic model over these signals (:class:`CoverageModel`), fitted on the dev split of
-the labelled set in ``tests/data/coverage`` by ``bench/bench_coverage.py --write``, turns them
-into P(covered) and P(at least partial); the thresholds are chosen on the same dev data. The
-fitted numbers ship in ``assets/analysis/coverage-calibration.json``. Without the embedding
-model a cue-only model from the same file is used and the report says so.
+Signals per key point (:func:`extract`, :func:`features`):
+- the bank's cue phrases and cue groups (exact, fuzzy for ASR errors, negated; numeric cues also
+  match "20%", "3x", "$2");
+- cosine similarity between the key point's text (and its listed sub-items) and windows of two
+  sentences of the answer (all-MiniLM-L6-v2), and how much the best window stands out;
+- depth: the tokens spent on the point, and the answer's *topical* length (tokens in windows
+  that are about one of the question's points: a long off-topic story is long, not deep).
+A small logistic model over these signals (:class:`CoverageModel`), fitted by
+``bench/bench_coverage.py --write`` on every labelled answer in ``tests/data/coverage`` (chosen
+by leave-one-question-out cross-validation, trained with cue dropout), turns them into
+P(covered) and P(at least partial). The fitted numbers ship in
+``assets/analysis/coverage-calibration.json``. Without the embedding model a cue-only model from
+the same file is used and the report says so. Other signals here (relative similarity, prompt
+margin, negation near the best window, ...) were measured and are not in the shipped model.
 """
 
 from __future__ import annotations
@@ -219,6 +223,10 @@ _DISMISS = {"not", "no", "never", "nothing", "nor", "cannot", "skip", "waste", "
 CUE_SHAPE_FEATURES = ("cue_words", "cue_share")
 # a cue in a window unlike the point ("I wouldn't bother with an A/B test") is weaker evidence
 INTERACTION_FEATURES = ("cue_x_sim", "cue_x_margin")
+# answer length counted only where the answer talks about the question (a long off-topic story
+# is long, not deep): tokens of windows at least TOPIC_WINDOW_SIM similar to some key point
+TOPIC_LEN_FEATURES = ("topic_len", "topic_share")
+TOPIC_WINDOW_SIM = 0.3
 SUB_MIN_FEATURES = ("sub_min",)  # the least-mentioned listed item: two-part points need both halves
 SUB_THRESHOLD = 0.4  # a listed item counts as mentioned when some window is this similar
 
@@ -261,7 +269,13 @@ def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
         best = int(np.argmax(p.sims))
         col = [q.sims[best] for q in sig.points if q.sims is not None]
         vals["sim_rank"] = 1.0 if p.sims[best] >= max(col) - 1e-6 else 0.0
-        vals.update(_relative(sig, i))
+        wanted = set(names)
+        if wanted & {*REL_FEATURES, "cue_x_margin"}:  # measured options: computed only when asked
+            vals.update(_relative(sig, i))
+        if wanted & set(TOPIC_LEN_FEATURES):
+            on_topic = _topic_tokens(sig)
+            vals["topic_len"] = math.log1p(on_topic)
+            vals["topic_share"] = on_topic / n_tok
         vals["cue_x_sim"] = vals["cue_exact"] * vals["sim_cue_window"]
         vals["cue_x_margin"] = vals["cue_exact"] * vals.get("sim_margin", 0.0)
         if set(NEG_FEATURES) & set(names):  # measured, not shipped: computed only when asked
@@ -276,6 +290,21 @@ def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
     with_cue = sum(1 for q in sig.points if q.exact)
     vals["cue_share"] = with_cue / max(len(sig.points), 1)
     return [vals.get(n, 0.0) for n in names]
+
+
+def _topic_tokens(sig: AnswerSignals) -> int:
+    """Tokens of the answer in windows (of the smallest size in use) at least TOPIC_WINDOW_SIM
+    similar to one of the question's key points; overlapping windows count once."""
+    pts = [q.sims for q in sig.points if q.sims is not None and len(q.sims)]
+    if not pts or not sig.windows:
+        return 0
+    best = np.vstack(pts).max(axis=0)
+    smallest = min(w.size for w in sig.windows)
+    toks: set[int] = set()
+    for j, w in enumerate(sig.windows):
+        if w.size == smallest and best[j] >= TOPIC_WINDOW_SIM:
+            toks.update(range(w.tok_start, w.tok_end))
+    return len(toks)
 
 
 def _window_negation(sig: AnswerSignals) -> list[bool]:
