@@ -147,6 +147,7 @@ def latency_case(tr: WhisperTranscriber, seconds: float, use_pulse: bool, tmp: P
             "fillers_incremental": syn.filler_count(final.text),
             "fillers_whole": syn.filler_count(whole.text),
             "rtf_whole": round(baseline_s / audio_s, 3),
+            "looping_segments_dropped_so_far": tr.loops_dropped,
         }
     )
     log(json.dumps(result))
@@ -188,6 +189,7 @@ def filler_wer(configs: dict[str, WhisperTranscriber | None], model: Any) -> dic
             "fillers_60s_answer": f"{syn.filler_count(hyp)}/{syn.filler_count(answer_ref)}",
             "seconds": round(time.perf_counter() - t0, 1),
             "prompt_fallbacks": getattr(tr, "fallbacks", None),
+            "looping_segments_dropped": getattr(tr, "loops_dropped", None),
         }
         log(json.dumps(out[name]))
     return out

@@ -113,6 +113,7 @@ class WhisperTranscriber:
         self._decode_lock = threading.Lock()
         self.load_s = 0.0
         self.fallbacks = 0  # chunks re-decoded without the prompt (see transcribe_chunk)
+        self.loops_dropped = 0  # looping segments ("Thank you for watching." x3) thrown away
         self._name = BUNDLED_MODEL_NAME if not self.model_spec else self.model_spec
 
     @classmethod
@@ -247,7 +248,9 @@ class WhisperTranscriber:
             return
         opts = self.options
         with self._decode_lock:  # one decode at a time: 2 cores, and ctranslate2 threads already
-            segments = _drop_loops(self._decode_segments(piece, opts.filler_prompt, cancel))
+            raw = self._decode_segments(piece, opts.filler_prompt, cancel)
+            segments = _drop_loops(raw)
+            self.loops_dropped += len(raw) - len(segments)
             if opts.filler_prompt and not _plausible(segments, chunk.duration):
                 # Rarely the prompt still yields too many words for the time; the unprompted
                 # decode is stable, so use it for this chunk (its fillers may be lost).
