@@ -67,8 +67,12 @@ class AnswerSignals:
     topic_sim: float | None = None  # whole answer vs prompt + key points
     topic_margin: float | None = None  # topic_sim minus the best other question of the bank
     prompt_sims: np.ndarray | None = None  # cosine of each window to the question prompt
+    # per window: best cosine to the bank's *other* questions (prompts and key points), the
+    # background an on-topic window must beat
+    bg_sims: np.ndarray | None = None
     embeddings_used: bool = False
     embedding_error: str | None = None
+    dismissed: set[int] | None = None  # token indices in dismissing stretches (computed on demand)
 
 
 def make_windows(tokens: list[Token], sizes: tuple[int, ...] = DEFAULT_WINDOWS, skip: set[int] | None = None) -> list[Window]:
@@ -136,6 +140,9 @@ def extract(
                 k += len(group)
         sig.topic_sim = float(topic_vec[0] @ full_vec)
         rest = [q for q in others if q.id != question.id]
+        if rest:
+            bg_vecs = embedder.embed_cached(_background_texts(question, rest))  # type: ignore[attr-defined]
+            sig.bg_sims = (bg_vecs @ win_vecs.T).max(axis=0)
         if rest and (needed is None or "topic_margin" in needed):
             other_vecs = embedder.embed_cached([_topic_text(q) for q in rest])  # type: ignore[attr-defined]
             sig.topic_margin = sig.topic_sim - float((other_vecs @ full_vec).max())
@@ -152,6 +159,8 @@ def restrict_windows(sig: AnswerSignals, sizes: tuple[int, ...]) -> AnswerSignal
     pts = []
     if sig.prompt_sims is not None:
         sig = replace(sig, prompt_sims=sig.prompt_sims[keep])
+    if sig.bg_sims is not None:
+        sig = replace(sig, bg_sims=sig.bg_sims[keep])
     for p in sig.points:
         q = replace(p)
         q.sims = None if p.sims is None else p.sims[keep]
@@ -172,6 +181,13 @@ def subitems(text: str) -> list[str]:
     if sep and head.strip():
         parts.insert(0, head.strip())
     return parts if len(parts) >= 2 else [text]
+
+
+def _background_texts(question: Question, rest: list[Question]) -> list[str]:
+    """The other questions' prompts and key points, minus any text this question shares."""
+    own = {question.prompt, *(kp.text for kp in question.key_points)}
+    out = [t for q in rest for t in (q.prompt, *(kp.text for kp in q.key_points)) if t not in own]
+    return sorted(set(out))
 
 
 def _topic_text(q: Question) -> str:
@@ -227,6 +243,17 @@ INTERACTION_FEATURES = ("cue_x_sim", "cue_x_margin")
 # is long, not deep): tokens of windows at least TOPIC_WINDOW_SIM similar to some key point
 TOPIC_LEN_FEATURES = ("topic_len", "topic_share")
 TOPIC_WINDOW_SIM = 0.3
+# the answer against the bank's other questions: a window is on topic when it is closer to this
+# question (prompt or a key point) than to any other question of the bank
+BG_FEATURES = ("bg_margin", "bg_topic_share", "bg_topic_len")
+# sentence-level dismissal: every cue hit of the point sits in a stretch that rejects it
+# ("I wouldn't bother with an A/B test", "segmenting is overkill"), or its best sentence does
+DISMISS_FEATURES = ("cue_dismissed", "best_dismissed")
+_DISMISS_FWD = _DISMISS | {"wasted", "overthink", "overthinking"}
+_DISMISS_BACK = {"overkill", "pointless", "irrelevant", "overrated", "unnecessary", "meaningless", "noise", "distraction"}
+_CONTRAST = {"but", "however", "instead", "rather", "what", "although", "though", "yet"}
+DISMISS_AHEAD = 15
+DISMISS_BEHIND = 6
 SUB_MIN_FEATURES = ("sub_min",)  # the least-mentioned listed item: two-part points need both halves
 SUB_THRESHOLD = 0.4  # a listed item counts as mentioned when some window is this similar
 
@@ -278,6 +305,10 @@ def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
             vals["topic_share"] = on_topic / n_tok
         vals["cue_x_sim"] = vals["cue_exact"] * vals["sim_cue_window"]
         vals["cue_x_margin"] = vals["cue_exact"] * vals.get("sim_margin", 0.0)
+        if wanted & set(BG_FEATURES):
+            vals.update(_bg_signals(sig, p))
+        if wanted & {"best_dismissed"}:
+            vals.update(_dismiss_signals(sig, p))
         if set(NEG_FEATURES) & set(names):  # measured, not shipped: computed only when asked
             neg = _window_negation(sig)
             vals["neg_best"] = float(neg[best])
@@ -285,11 +316,90 @@ def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
             vals["neg_near"] = float(np.mean([neg[j] for j in near]))
         if sig.prompt_sims is not None and len(sig.prompt_sims) == len(p.sims):
             vals["sim_over_prompt"] = float((p.sims - sig.prompt_sims).max())
+    if "cue_dismissed" in names:
+        vals["cue_dismissed"] = _dismiss_signals(sig, p)["cue_dismissed"]
     if exact:
         vals["cue_words"] = float(min(max(len(h.cue.split()) for h in exact), 3))
     with_cue = sum(1 for q in sig.points if q.exact)
     vals["cue_share"] = with_cue / max(len(sig.points), 1)
     return [vals.get(n, 0.0) for n in names]
+
+
+def dismissed_tokens(tokens: list[Token]) -> set[int]:
+    """Token indices inside a stretch that dismisses what it names: from a negation or
+    dismissal word forward to the sentence end, a contrast word ("but", "instead") or
+    DISMISS_AHEAD tokens; and DISMISS_BEHIND tokens back from a verdict word ("... is overkill",
+    "... doesn't matter"). Commas do not end it ("I wouldn't bother, segmenting is pointless")."""
+    out: set[int] = set()
+    n = len(tokens)
+    for i, t in enumerate(tokens):
+        w = t.norm
+        fwd = w in _DISMISS_FWD or (w.endswith("n't") and w not in {"can't"})
+        nxt = tokens[i + 1].norm if i + 1 < n else ""
+        if w == "not" and nxt in {"only", "just"}:
+            fwd = False
+        back = w in _DISMISS_BACK or (w in {"matter", "matters"} and i and (tokens[i - 1].norm.endswith("n't") or tokens[i - 1].norm == "not"))
+        if fwd:
+            for k in range(i, min(n, i + DISMISS_AHEAD + 1)):
+                if k > i and tokens[k].norm in _CONTRAST:
+                    break
+                out.add(k)
+                if tokens[k].sentence_end:
+                    break
+        if back:
+            for k in range(i, max(-1, i - DISMISS_BEHIND - 1), -1):
+                if k < i and tokens[k].sentence_end:
+                    break
+                out.add(k)
+    return out
+
+
+def _dismiss_signals(sig: AnswerSignals, p: PointSignals) -> dict[str, float]:
+    """cue_dismissed: the point has exact cue hits and every one lies in a dismissing stretch
+    (no later hit re-affirms it); best_dismissed: its most similar one-sentence window is
+    mostly dismissing."""
+    if sig.dismissed is None:
+        sig.dismissed = dismissed_tokens(sig.tokens)
+    d = sig.dismissed
+    exact = p.exact
+    out = {"cue_dismissed": 1.0 if exact and all(h.tok_start in d for h in exact) else 0.0, "best_dismissed": 0.0}
+    if p.sims is not None and len(p.sims):
+        one = [j for j, w in enumerate(sig.windows) if w.size == min(x.size for x in sig.windows)]
+        j = max(one, key=lambda j: p.sims[j])
+        w = sig.windows[j]
+        span = range(w.tok_start, w.tok_end)
+        out["best_dismissed"] = sum(k in d for k in span) / max(len(span), 1)
+    return out
+
+
+def _bg_signals(sig: AnswerSignals, p: PointSignals) -> dict[str, float]:
+    """bg_margin: the point's best lead over the bank's other questions on one window;
+    bg_topic_share / bg_topic_len: the answer's tokens in windows (of the smallest size) closer to
+    this question than to any other question of the bank."""
+    if sig.bg_sims is None or p.sims is None or not len(p.sims):
+        return {}
+    bg = sig.bg_sims
+    out = {"bg_margin": float((p.sims - bg).max())}
+    share, n_on = topical_share(sig)
+    out["bg_topic_share"] = share
+    out["bg_topic_len"] = math.log1p(n_on)
+    return out
+
+
+def topical_share(sig: AnswerSignals) -> tuple[float, int]:
+    """(share, count) of the answer's tokens in windows closer to this question (its prompt or
+    a key point) than to any other question of the bank; (1.0, all) without the background."""
+    n_tok = max(len(sig.tokens), 1)
+    pts = [q.sims for q in sig.points if q.sims is not None and len(q.sims)]
+    if sig.bg_sims is None or not pts or not sig.windows:
+        return 1.0, n_tok
+    own = np.vstack(pts + ([sig.prompt_sims] if sig.prompt_sims is not None else [])).max(axis=0)
+    smallest = min(w.size for w in sig.windows)
+    toks: set[int] = set()
+    for j, w in enumerate(sig.windows):
+        if w.size == smallest and own[j] > sig.bg_sims[j]:
+            toks.update(range(w.tok_start, w.tok_end))
+    return len(toks) / n_tok, len(toks)
 
 
 def _topic_tokens(sig: AnswerSignals) -> int:
@@ -421,16 +531,37 @@ class CoverageModel:
     # an exact, non-negated cue hit makes a point at least "partial": the model, fitted on
     # answers of 40-330 words, would otherwise miss a point named in a very short answer
     cue_partial: bool = False
+    # answers whose share of on-topic tokens (closer to this question than to the bank's other
+    # questions: :func:`topical_share`) is below this get nothing "covered"
+    topic_gate: float | None = None
+    # a point whose cue hits all sit in dismissing stretches and whose best sentence dismisses
+    # it is at most "partial"
+    dismiss_rule: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
-                "topic_floor": self.topic_floor, "cue_partial": self.cue_partial}
+                "topic_floor": self.topic_floor, "cue_partial": self.cue_partial, "topic_gate": self.topic_gate,
+                "dismiss_rule": self.dismiss_rule}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
         return cls(Logistic.from_dict(d["covered"]), Logistic.from_dict(d["any"]),  # type: ignore[arg-type]
                    tuple(d.get("windows", DEFAULT_WINDOWS)), d.get("topic_floor"),  # type: ignore[arg-type]
-                   bool(d.get("cue_partial", False)))
+                   bool(d.get("cue_partial", False)), d.get("topic_gate"),  # type: ignore[arg-type]
+                   bool(d.get("dismiss_rule", False)))
+
+
+def gated(sig: AnswerSignals, model: CoverageModel) -> bool:
+    """Whether the answer is off topic for the model's gates (nothing can be covered)."""
+    if model.topic_floor is not None and sig.topic_sim is not None and sig.topic_sim < model.topic_floor:
+        return True
+    return model.topic_gate is not None and sig.bg_sims is not None and topical_share(sig)[0] < model.topic_gate
+
+
+def dismiss_blocked(sig: AnswerSignals, i: int) -> bool:
+    """The dismissal rule: every cue hit of point ``i`` (if any) dismissed, and so is its best sentence."""
+    d = _dismiss_signals(sig, sig.points[i])
+    return d["best_dismissed"] >= 0.5 and (not sig.points[i].exact or d["cue_dismissed"] == 1.0)
 
 
 def calibration_path() -> Path:
@@ -465,16 +596,15 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
         embeddings_used=sig.embeddings_used,
         embedding_error=sig.embedding_error,
     )
-    off_topic = (
-        model.topic_floor is not None and sig.topic_sim is not None and sig.topic_sim < model.topic_floor
-    )
+    off_topic = gated(sig, model)
     total_w = sum(p.point.weight for p in sig.points) or 1.0
     score = 0.0
     empty = not sig.windows  # nothing said (or only fillers): nothing can be covered
     for i, p in enumerate(sig.points):
         pc = 0.0 if empty else model.covered.prob(features(sig, i, model.covered.names))
         pa = 0.0 if empty else max(pc, model.any.prob(features(sig, i, model.any.names)))
-        if pc >= model.covered.threshold and not off_topic:
+        blocked = model.dismiss_rule and not empty and dismiss_blocked(sig, i)
+        if pc >= model.covered.threshold and not off_topic and not blocked:
             status, conf = "covered", pc
         elif pa >= model.any.threshold:
             status, conf = "partial", pa
