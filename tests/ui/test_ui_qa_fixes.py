@@ -19,3 +19,39 @@ def test_long_transcript_lays_out_once(qtbot) -> None:
     assert view.word_count() == 600
     assert "w599" in view.toPlainText() and "[2.5 s pause]" in view.toPlainText()
     assert len(changes) <= 2, f"document changed {len(changes)} times while building the transcript"
+
+
+def _result_with_times(bank, duration_s: float, answer_s: float):
+    from voiceprep.analysis.report import AnswerReport, Timing
+    from voiceprep.analysis.transcript import Transcript
+    from voiceprep.ui.session import AttemptResult, QuestionContext
+
+    q = bank.questions[0]
+    rep = AnswerReport(question=f"{bank.id}/{q.id}", transcript="", duration_s=duration_s,
+                       timing=Timing(target_s=q.target_s, answer_s=answer_s, verdict="short"))
+    return AttemptResult(1, QuestionContext(bank, q), Transcript(words=()), rep)
+
+
+def test_feedback_time_is_the_judged_answer_time(bank) -> None:
+    """Feedback showed the recording length (0:39) next to a verdict judged on the spoken answer,
+    while history and exports showed the spoken answer (0:37): one attempt, two times."""
+    from voiceprep.ui.feedback_view import summary_line
+    from voiceprep.ui.session import answer_seconds
+
+    res = _result_with_times(bank, duration_s=99.0, answer_s=80.0)
+    assert answer_seconds(res.report) == 80.0
+    line = summary_line(res)
+    assert "Time 1:20" in line and "1:39" not in line
+
+
+def test_round_summary_uses_the_judged_answer_time(bank) -> None:
+    from voiceprep.settings import Settings
+    from voiceprep.ui.session import RoundRun, summarise_round
+
+    res = _result_with_times(bank, duration_s=99.0, answer_s=80.0)
+    rnd = bank.rounds[0]
+    run = RoundRun(bank=bank, round=rnd, questions=[res.context.question], started=0.0)
+    run.results[0] = res
+    run.ended = 120.0
+    summary = summarise_round(run, Settings())
+    assert summary.rows[0].used_s == 80.0

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from voiceprep.ui.controller import PracticeController
 from voiceprep.ui.services import Services
-from voiceprep.ui.session import AttemptResult
+from voiceprep.ui.session import AttemptResult, answer_seconds
 from voiceprep.ui.style import colour, fmt_clock, scaled_font
 from voiceprep.ui.widgets.pace_chart import PaceChart
 from voiceprep.ui.widgets.transcript_view import Mark, TranscriptView
@@ -45,10 +45,11 @@ def summary_line(result: AttemptResult) -> str:
     rep = result.report
     bits = [f"Coverage {rep.coverage.score * 100:.0f}%"]
     t = rep.timing
-    if rep.duration_s is not None:
+    used = answer_seconds(rep)
+    if used is not None:
         target = t.target_s or result.context.target_s
         verdict = {"short": "short", "long": "over target", "on-target": "on target"}.get(t.verdict or "", "")
-        bits.append(f"Time {fmt_clock(rep.duration_s)} / {fmt_clock(target)}" + (f" ({verdict})" if verdict else ""))
+        bits.append(f"Time {fmt_clock(used)} / {fmt_clock(target)}" + (f" ({verdict})" if verdict else ""))
     if rep.wpm is not None:
         v = {"slow": "slow", "fast": "fast", "in-band": "comfortable"}.get(rep.pace.verdict or "", "")
         bits.append(f"{rep.wpm:.0f} words/min" + (f" ({v})" if v else ""))
@@ -260,11 +261,12 @@ class FeedbackView(QWidget):
         rep = self.result.report  # type: ignore[union-attr]
         out = []
         t = rep.timing
-        if rep.duration_s is not None:
+        used = answer_seconds(rep)
+        if used is not None:
             target = t.target_s or self.result.context.target_s  # type: ignore[union-attr]
             verdict = {"short": "Short: add an example and a result.", "long": "Over target: lead with the answer, cut the detail.",
                        "on-target": "On target."}.get(t.verdict or "", "")
-            out.append(f"<h4>Timing</h4><p>{fmt_clock(rep.duration_s)} against a target of {fmt_clock(target)}. {verdict}</p>")
+            out.append(f"<h4>Timing</h4><p>{fmt_clock(used)} against a target of {fmt_clock(target)}. {verdict}</p>")
         f = rep.fillers
         if f.count:
             words = ", ".join(f"\u201c{html.escape(w)}\u201d \u00d7{n}" for w, n in sorted(f.by_word.items(), key=lambda x: -x[1]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from voiceprep.bank.model import Bank, Question, Round
 from voiceprep.settings import Settings
@@ -143,6 +143,13 @@ class RoundSummary:
         return sum(vals) / len(vals) if vals else None
 
 
+def answer_seconds(rep: Any) -> float | None:
+    """The answer length the timing verdict was judged on (first to last word), as history and
+    exports store it; the recording length only when the analysis had no word timings."""
+    t = getattr(getattr(rep, "timing", None), "answer_s", None)
+    return t if t is not None else getattr(rep, "duration_s", None)
+
+
 def summarise_round(run: RoundRun, settings: Settings) -> RoundSummary:
     rows: list[RoundRow] = []
     for i, q in enumerate(run.questions):
@@ -152,7 +159,8 @@ def summarise_round(run: RoundRun, settings: Settings) -> RoundSummary:
             rows.append(RoundRow(q, target, run.answered_s.get(i), None, None, None, None, run.failed.get(i)))
             continue
         rep = res.report
-        used = rep.duration_s if rep.duration_s is not None else run.answered_s.get(i)
+        used = answer_seconds(rep)
+        used = used if used is not None else run.answered_s.get(i)
         rows.append(RoundRow(q, target, used, rep.coverage.score, rep.fillers.per_minute, rep.wpm, res))
     total = (run.ended or 0.0) - run.started if run.ended else sum(r.used_s or 0.0 for r in rows)
     return RoundSummary(run.bank, run.round, tuple(rows), max(0.0, total), tuple(things_to_work_on(rows, settings)),
