@@ -55,3 +55,45 @@ def test_round_summary_uses_the_judged_answer_time(bank) -> None:
     run.ended = 120.0
     summary = summarise_round(run, Settings())
     assert summary.rows[0].used_s == 80.0
+
+
+class _FailFastSpeaker:
+    """Like the real TTS with no audio output: reports the error and calls on_done inside speak()."""
+
+    speaking = False
+    on_error = None
+
+    def prepare(self, text: str) -> None:
+        pass
+
+    def speak(self, text: str, on_done=None) -> None:
+        if self.on_error:
+            self.on_error(RuntimeError("No audio output was found."))
+        if on_done:
+            on_done()
+
+    def stop(self) -> None:
+        pass
+
+
+def test_reading_aloud_label_clears_when_speech_fails_at_once(qtbot, tmp_path, bank) -> None:
+    """With no speakers the window said "Reading the question aloud..." for good, even after
+    recording had started (the label was switched on after speak() had already finished)."""
+    from tests.ui.fakes import Fakes, make_services
+    from voiceprep.ui.controller import State
+    from voiceprep.ui.main_window import MainWindow
+
+    fakes = Fakes()
+    fakes.speaker = _FailFastSpeaker()  # type: ignore[assignment]
+    win = MainWindow(make_services(tmp_path, bank, fakes))
+    qtbot.addWidget(win)
+    win.show()
+    win.after_show()
+    notices: list[str] = []
+    win.c.notice.connect(notices.append)
+    q = bank.questions[0]
+    win.c.start_question(bank, q)
+    qtbot.waitUntil(lambda: win.c.state == State.RECORDING, timeout=5000)
+    assert win.question.speaking_label.text() == ""
+    assert any("Settings > Audio > Speakers" in n for n in notices), notices
+    win.c.cancel()

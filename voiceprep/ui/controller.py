@@ -251,8 +251,10 @@ class PracticeController(QObject):
             return
         try:
             self._stop_speaker()
-            speaker.speak(text, on_done=lambda s=seq: self._bridge.done.emit(s))
+            # Before speak(): a speaker that fails fast calls on_done inside speak(), and the
+            # "reading aloud" label must not be switched on after that "done".
             self.speakingChanged.emit(True)
+            speaker.speak(text, on_done=lambda s=seq: self._bridge.done.emit(s))
         except Exception as exc:  # noqa: BLE001
             log.debug("handled", exc_info=True)
             self.notice.emit(f"Could not read the question aloud: {_msg(exc)} The question is shown as text.")
@@ -261,7 +263,7 @@ class PracticeController(QObject):
     @Slot(str)
     def _on_speech_error(self, text: str) -> None:
         self.notice.emit(f"The question could not be read aloud: {text} It is shown as text; "
-                         "check Settings > Speakers, or install espeak-ng.")
+                         "check Settings > Audio > Speakers, or install espeak-ng.")
 
     def _get_speaker(self) -> Any:
         if self._speaker is None:

@@ -271,7 +271,7 @@ class HistoryView(QWidget):
             self._player.play(Path(sel[0].recording_path), 0.0)
         except Exception as exc:  # noqa: BLE001
             log.debug("handled", exc_info=True)
-            self.status.setText(f"Cannot play the recording: {exc}. Check Settings > Speakers.")
+            self.status.setText(f"Cannot play the recording: {exc}. Check Settings > Audio > Speakers.")
             return
         self._playing = True
         self.play_btn.setText("\u25a0 Stop p&layback")

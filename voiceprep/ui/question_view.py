@@ -213,7 +213,7 @@ class QuestionView(QWidget):
             self.record_btn.setFocus()
 
     def on_speaking(self, speaking: bool) -> None:
-        self.speaking_label.setText("\U0001f50a Reading the question aloud\u2026" if speaking else "")
+        self.speaking_label.setText("Reading the question aloud\u2026" if speaking else "")
         self.stop_read_btn.setEnabled(speaking)
 
     def on_think(self, left: float) -> None:
