@@ -97,3 +97,42 @@ def test_reading_aloud_label_clears_when_speech_fails_at_once(qtbot, tmp_path, b
     assert win.question.speaking_label.text() == ""
     assert any("Settings > Audio > Speakers" in n for n in notices), notices
     win.c.cancel()
+
+
+def _window_with_damaged_history(qtbot, tmp_path, bank, unfinished=()):
+    from tests.ui.fakes import make_services
+    from voiceprep import paths
+    from voiceprep.ui.history_adapter import open_store
+    from voiceprep.ui.main_window import MainWindow
+
+    services = make_services(tmp_path, bank)
+    db = paths.database_path(services.settings.data_path)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    db.write_bytes(b"not a database at all " * 500)
+    services.open_store = open_store
+    services.find_unfinished = lambda s: list(unfinished)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.show()
+    win.after_show()
+    return win
+
+
+def test_damaged_history_is_told_in_a_message_that_stays(qtbot, tmp_path, bank) -> None:
+    """A damaged history was only a cut-off, fading status-bar line: the user saw an empty history
+    and no word of where their attempts went."""
+    win = _window_with_damaged_history(qtbot, tmp_path, bank)
+    assert win.banner.isVisible()
+    assert "moved aside" in win.banner.text.text() and ".corrupt-" in win.banner.text.text()
+    win.c.shutdown()
+
+
+def test_damaged_history_does_not_hide_the_recovery_offer(qtbot, tmp_path, bank) -> None:
+    wav = tmp_path / "data" / "recordings" / "20260101-000000-x.wav"
+    wav.parent.mkdir(parents=True, exist_ok=True)
+    wav.write_bytes(b"RIFF")
+    win = _window_with_damaged_history(qtbot, tmp_path, bank, unfinished=[wav])
+    assert win.banner.isVisible()
+    assert win.banner.title.text() == "Unfinished answer found"
+    assert "moved aside" in win.banner.text.text()
+    win.c.shutdown()

@@ -143,15 +143,19 @@ class MainWindow(QMainWindow):
         known = {p for p, *_ in items}
         items += [(p, None, None, None) for p in repaired if p not in known]
         self._recovered = items
-        if not items or self.banner.isVisible():
+        if not items or (self.banner.isVisible() and self.banner.kind == "error"):
             return
+        # A start-up warning (e.g. the damaged-history note) must not hide the recovery offer:
+        # the offer replaces it and carries its text along.
+        earlier = self.banner.text.text() if self.banner.isVisible() else ""
         path, bank_id, qid, _ = items[0]
         res = self.home.banks.resolve(f"{bank_id}/{qid}") if bank_id else None
         what = f"your answer to \u201c{res[1].prompt}\u201d" if res else f"the recording {path.name}"
         more = f" ({len(items) - 1} more after it)" if len(items) > 1 else ""
         self.banner.show_message(
             "Unfinished answer found",
-            f"The app stopped while recording {what}{more}. Analyse it now, or delete it.",
+            f"The app stopped while recording {what}{more}. Analyse it now, or delete it."
+            + (f"\n{earlier}" if earlier else ""),
             ("recover", "discard"), kind="info")
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802
@@ -232,7 +236,11 @@ class MainWindow(QMainWindow):
 
     def _on_notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
-        if "not available" in text or "could not" in text.lower():
+        if text.startswith("History: "):
+            # e.g. a damaged history moved aside: the user's past attempts seem gone, so say where
+            # they are in a message that stays (a status-bar line was cut off and faded in 15 s).
+            self.banner.show_message("History", text[len("History: "):], ("dismiss",), kind="warning")
+        elif "not available" in text or "could not" in text.lower():
             self.banner.show_message("", text, ("dismiss",), kind="warning")
 
     def _on_model_state(self, state: str, detail: str) -> None:
