@@ -136,3 +136,39 @@ def test_damaged_history_does_not_hide_the_recovery_offer(qtbot, tmp_path, bank)
     assert win.banner.title.text() == "Unfinished answer found"
     assert "moved aside" in win.banner.text.text()
     win.c.shutdown()
+
+
+def test_missing_recording_is_called_missing_not_typed(qtbot, tmp_path, bank) -> None:
+    """An old spoken attempt whose audio file was deleted showed "Recording: none" in history and
+    "No recording to play (typed answer)" in its feedback: the user was told they had typed it."""
+    from pathlib import Path
+
+    from tests.ui.fakes import make_services
+    from voiceprep.ui import history_adapter
+    from voiceprep.ui.controller import State
+    from voiceprep.ui.main_window import MainWindow
+
+    services = make_services(tmp_path, bank)
+    services.open_store = history_adapter.open_store
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show()
+    w.after_show()
+    q = bank.questions[0]
+    w.c.start_question(bank, q)
+    qtbot.waitUntil(lambda: w.c.state == State.RECORDING, timeout=10000)
+    qtbot.wait(50)
+    w.c.toggle_recording()
+    qtbot.waitUntil(lambda: w.c.state == State.FEEDBACK, timeout=10000)
+    rec = Path(w.feedback.result.recording)
+    rec.unlink()
+    w.show_history()
+    hv = w.history_view
+    hv.table.selectRow(0)
+    detail = hv.detail.toPlainText()
+    assert "missing" in detail and rec.name in detail
+    hv.open_selected()
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.feedback, timeout=10000)
+    assert not w.feedback.play_btn.isEnabled()
+    assert "missing" in w.feedback.play_pos.text() and "typed" not in w.feedback.play_pos.text()
+    w.close()

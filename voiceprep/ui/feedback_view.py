@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import html
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -39,6 +40,16 @@ log = logging.getLogger(__name__)
 STATUS_ICON = {"covered": "\u2714", "partial": "\u25d1", "missed": "\u2718"}
 TICK, CROSS = "\u2714", "\u2718"
 STATUS_COLOUR = {"covered": "good", "partial": "warn", "missed": "bad"}
+
+
+def no_audio_reason(result: AttemptResult) -> str:
+    """Why the answer cannot be played: a spoken answer whose file went missing is not "typed"."""
+    rec = result.recording
+    if rec is not None and not Path(rec).exists():
+        return f"The recording is missing (moved or deleted): {Path(rec).name}"
+    if result.source == "typed" or rec is None and not result.report.has_timings:
+        return "No recording to play (typed answer)."
+    return "No recording to play for this answer."
 
 
 def summary_line(result: AttemptResult) -> str:
@@ -236,8 +247,9 @@ class FeedbackView(QWidget):
 
         has_audio = result.recording is not None and result.recording.exists() and bool(self._starts)
         self.play_btn.setEnabled(has_audio)
-        self.play_btn.setToolTip("" if has_audio else "No recording for this answer.")
-        self.play_pos.setText("" if has_audio else "No recording to play (typed answer).")
+        why = "" if has_audio else no_audio_reason(result)
+        self.play_btn.setToolTip(why)
+        self.play_pos.setText(why)
         has_follow = bool(rep.follow_up or (ctx.follow_up_of or ctx.question).follow_ups)
         self.follow_btn.setEnabled(has_follow)
         in_round = ctx.in_round

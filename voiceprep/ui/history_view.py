@@ -51,6 +51,15 @@ def _num(v: float | None, digits: int = 0) -> str:
     return "\u2013" if v is None else f"{v:.{digits}f}"
 
 
+
+def _recording_state(path: Any) -> str:
+    """"kept", "none" (typed) or, for a file that was moved or deleted, where it was expected."""
+    if not path:
+        return "none"
+    if Path(path).exists():
+        return "kept"
+    return "missing: " + html.escape(str(path)) + " (moved or deleted)"
+
 class HistoryView(QWidget):
     home = Signal()
 
@@ -307,7 +316,7 @@ class HistoryView(QWidget):
             ("Fillers", f"{_num(r.fillers_per_min, 1)} per minute"),
             ("Longest pause", f"{_num(r.longest_pause_s, 1)} s"),
             ("Time", f"{fmt_clock(r.answer_s)} against {fmt_clock(r.target_s)}" + (f" ({r.timing_verdict})" if r.timing_verdict else "")),
-            ("Recording", "kept" if r.recording_path and Path(r.recording_path).exists() else "none"),
+            ("Recording", _recording_state(r.recording_path)),
         ]
         return "<table cellspacing='6'>" + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows) + "</table>"
 
