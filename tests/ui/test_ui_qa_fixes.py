@@ -63,12 +63,15 @@ class _FailFastSpeaker:
     speaking = False
     on_error = None
 
+    def __init__(self, exc: Exception | None = None) -> None:
+        self.exc = exc or RuntimeError("No audio output was found.")
+
     def prepare(self, text: str) -> None:
         pass
 
     def speak(self, text: str, on_done=None) -> None:
         if self.on_error:
-            self.on_error(RuntimeError("No audio output was found."))
+            self.on_error(self.exc)
         if on_done:
             on_done()
 
@@ -172,3 +175,28 @@ def test_missing_recording_is_called_missing_not_typed(qtbot, tmp_path, bank) ->
     assert not w.feedback.play_btn.isEnabled()
     assert "missing" in w.feedback.play_pos.text() and "typed" not in w.feedback.play_pos.text()
     w.close()
+
+
+def test_missing_tts_engine_is_told_once_with_its_own_fix(qtbot, tmp_path, bank) -> None:
+    """Without espeak-ng every question re-raised a banner that sent the user to the speaker
+    setting ("check Settings > Speakers") although no speaker setting can fix a missing engine."""
+    from tests.ui.fakes import Fakes, make_services
+    from voiceprep.speech.protocols import NoTtsEngine
+    from voiceprep.ui.controller import State
+    from voiceprep.ui.main_window import MainWindow
+
+    fakes = Fakes()
+    fakes.speaker = _FailFastSpeaker(NoTtsEngine("Text-to-speech is unavailable: espeak-ng was not found."))  # type: ignore[assignment]
+    win = MainWindow(make_services(tmp_path, bank, fakes))
+    qtbot.addWidget(win)
+    win.show()
+    win.after_show()
+    notices: list[str] = []
+    win.c.notice.connect(notices.append)
+    for q in bank.questions[:2]:
+        win.c.start_question(bank, q)
+        qtbot.waitUntil(lambda: win.c.state == State.RECORDING, timeout=5000)
+        win.c.cancel()
+    told = [n for n in notices if "read aloud" in n]
+    assert len(told) == 1, notices
+    assert "Install espeak-ng" in told[0] and "Speakers" not in told[0]

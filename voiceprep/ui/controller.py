@@ -44,6 +44,17 @@ class State(str, Enum):
     ERROR = "error"
 
 
+def _speech_advice(exc: BaseException) -> str:
+    """The speech layer's message plus the one fix that matches it: a missing TTS engine is not
+    a speaker problem, so it does not send the user to the speaker setting."""
+    from voiceprep.speech.protocols import NoTtsEngine
+
+    text = str(exc).strip()
+    if isinstance(exc, NoTtsEngine) or "espeak" in text.lower():
+        return text if "install" in text.lower() else f"{text} Install espeak-ng to hear the questions."
+    return f"{text} Check Settings > Audio > Speakers."
+
+
 def _msg(exc: BaseException) -> str:
     from voiceprep.speech.protocols import SpeechError
 
@@ -86,6 +97,7 @@ class PracticeController(QObject):
         self._store: Any = None
         self._store_failed = False
         self._speech_seq = 0
+        self._speech_errors_told: set[str] = set()
         self._bridge = _SpeechBridge()
         self._bridge.done.connect(self._on_speech_done)
         self._bridge.error.connect(self._on_speech_error)
@@ -149,6 +161,7 @@ class PracticeController(QObject):
         self.services.settings = settings
         self._stop_speaker()
         self._speaker = None
+        self._speech_errors_told.clear()  # a new speaker: tell its problems afresh
         self._recorder = None
         if self._store is not None and hasattr(self._store, "close"):
             try:
@@ -262,15 +275,18 @@ class PracticeController(QObject):
 
     @Slot(str)
     def _on_speech_error(self, text: str) -> None:
-        self.notice.emit(f"The question could not be read aloud: {text} It is shown as text; "
-                         "check Settings > Audio > Speakers, or install espeak-ng.")
+        """Tell once per distinct problem (not again for every question) what to do about it."""
+        if text in self._speech_errors_told:
+            return
+        self._speech_errors_told.add(text)
+        self.notice.emit(f"The question could not be read aloud, so it is shown as text. {text}")
 
     def _get_speaker(self) -> Any:
         if self._speaker is None:
             try:
                 self._speaker = self.services.make_speaker(self.services.settings)
                 if hasattr(self._speaker, "on_error"):
-                    self._speaker.on_error = lambda exc: self._bridge.error.emit(str(exc))
+                    self._speaker.on_error = lambda exc: self._bridge.error.emit(_speech_advice(exc))
             except Exception as exc:  # noqa: BLE001
                 log.debug("handled", exc_info=True)
                 self._speaker = False
