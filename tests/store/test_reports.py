@@ -149,3 +149,15 @@ def test_export_report_writes_private_files(store: HistoryStore, tmp_path: Path)
     with pytest.raises(StoreError, match="either"):
         export_report(store, tmp_path / "x.html")
     assert not (tmp_path / "x.html").exists()
+
+
+def test_star_warnings_listed_once(store: HistoryStore) -> None:
+    """The analysis repeats STAR warnings under structure.warnings; the report printed each twice."""
+    report = make_report("netflix/star", text="we shipped it and it went well " * 3)
+    warn = ["No clear situation part.", "No clear task part."]
+    report["structure"] = {"kind": "star", "star": {"parts": [{"name": "task", "present": False}], "warnings": warn},
+                           "checks": [], "warnings": [*warn, "Say I, not we."]}
+    rec = store.add_attempt(bank_id="netflix", question_id="star", report=report, prompt="Tell me about a time?")
+    for out in (attempt_html(store.get_attempt(rec.id)), attempt_markdown(store.get_attempt(rec.id))):
+        assert out.count("No clear situation part.") == 1 and out.count("No clear task part.") == 1
+        assert "Say I, not we." in out

@@ -200,3 +200,25 @@ def test_missing_tts_engine_is_told_once_with_its_own_fix(qtbot, tmp_path, bank)
     told = [n for n in notices if "read aloud" in n]
     assert len(told) == 1, notices
     assert "Install espeak-ng" in told[0] and "Speakers" not in told[0]
+
+
+def test_star_warnings_are_listed_once(qtbot, tmp_path, bank) -> None:
+    """The analysis lists STAR warnings under structure.star and structure; the Structure tab
+    showed "No clear task part." twice."""
+    from voiceprep.analysis.report import StarAnalysis, StarPart, Structure
+    from voiceprep.ui.feedback_view import FeedbackView
+    from tests.ui.fakes import make_services
+
+    res = _result_with_times(bank, duration_s=30.0, answer_s=28.0)
+    warn = ["No clear task part.", "No clear action part."]
+    res.report.structure = Structure(kind="star", star=StarAnalysis(parts=[StarPart("task")], warnings=list(warn)),
+                                     warnings=[*warn, "Mostly \u201cwe\u201d: say what you did."])
+    from voiceprep.ui.controller import PracticeController
+
+    services = make_services(tmp_path, bank)
+    view = FeedbackView(PracticeController(services, start_worker=False), services)
+    qtbot.addWidget(view)
+    view.result = res
+    text = view._structure_html()
+    assert text.count("No clear task part.") == 1 and text.count("No clear action part.") == 1
+    assert "say what you did" in text

@@ -153,7 +153,7 @@ def _structure_lines(rec: AttemptRecord) -> list[str]:
             lines.append(f"{'✓' if c.get('passed') else '✗'} {c.get('label', c.get('id'))}"
                          + ("" if c.get("passed") or not c.get("advice") else f" — {c.get('advice')}"))
     lines += [str(w) for w in st.get("warnings") or []]
-    return lines
+    return list(dict.fromkeys(lines))  # the analysis lists STAR warnings under both keys
 
 
 # -- SVG pace chart --------------------------------------------------------------------------------

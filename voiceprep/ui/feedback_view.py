@@ -334,7 +334,8 @@ class FeedbackView(QWidget):
                     line += f"<br>\u26a0 Avoid: {html.escape(', '.join(ch.avoid_hits))}"
                 out.append(line + "</li>")
             out.append("</ul>")
-        out.extend(f"<p>\u26a0 {html.escape(w)}</p>" for w in s.warnings)
+        shown = set(s.star.warnings) if s.star is not None else set()  # the analysis repeats them here
+        out.extend(f"<p>\u26a0 {html.escape(w)}</p>" for w in s.warnings if w not in shown)
         if not out:
             out.append("<p>No structure checks apply to this question type.</p>")
         if not rep.coverage.embeddings_used:
