@@ -80,3 +80,12 @@ def test_discard_deletes(tmp_path) -> None:  # noqa: ANN001
     (rec,) = find_unfinished(tmp_path)
     discard(rec)
     assert not p.exists() and not marker_path(p).exists()
+
+
+def test_mark_and_discard_by_path(tmp_path) -> None:  # noqa: ANN001
+    p = killed_recording(tmp_path)
+    marker_path(p).write_text("{}")
+    mark_recovered(p)
+    assert find_unfinished(tmp_path) == [] and p.exists()
+    discard(p)
+    assert not p.exists()

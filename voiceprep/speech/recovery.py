@@ -83,15 +83,17 @@ def _describe(wav: Path, info: dict[str, object]) -> RecoveredRecording:
     return RecoveredRecording(wav, data / 2 / rate, rate, _float(info.get("started_at")), False)
 
 
-def mark_recovered(rec: RecoveredRecording) -> None:
+def mark_recovered(rec: RecoveredRecording | Path) -> None:
     """The user kept (or the app imported) the recording: forget that it was unfinished."""
-    rec.path.with_name(rec.path.name + PARTIAL_SUFFIX).unlink(missing_ok=True)
+    path = rec.path if isinstance(rec, RecoveredRecording) else Path(rec)
+    path.with_name(path.name + PARTIAL_SUFFIX).unlink(missing_ok=True)
 
 
-def discard(rec: RecoveredRecording) -> None:
+def discard(rec: RecoveredRecording | Path) -> None:
     """The user discarded it: delete the audio and its marker."""
-    rec.path.unlink(missing_ok=True)
-    mark_recovered(rec)
+    path = rec.path if isinstance(rec, RecoveredRecording) else Path(rec)
+    path.unlink(missing_ok=True)
+    mark_recovered(path)
 
 
 def _read_marker(marker: Path) -> dict[str, object]:
