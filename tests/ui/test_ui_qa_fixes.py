@@ -222,3 +222,38 @@ def test_star_warnings_are_listed_once(qtbot, tmp_path, bank) -> None:
     text = view._structure_html()
     assert text.count("No clear task part.") == 1 and text.count("No clear action part.") == 1
     assert "say what you did" in text
+
+
+def test_disk_full_on_save_says_what_happened_and_that_the_recording_is_kept(qtbot, tmp_path, bank) -> None:
+    """On a full disk the banner read "DiskFullError: The disk is full..." (a class name) and did
+    not say whether the answer just given was lost."""
+    from tests.ui.fakes import make_services
+    from voiceprep.store.errors import DiskFullError
+    from voiceprep.ui import history_adapter
+    from voiceprep.ui.controller import State
+    from voiceprep.ui.main_window import MainWindow
+
+    services = make_services(tmp_path, bank)
+    services.open_store = history_adapter.open_store
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show()
+    w.after_show()
+    store = w.c.store()
+
+    def full(*a, **k):
+        raise DiskFullError("The disk is full, so saving the attempt did not complete.")
+
+    store.finish_attempt = full
+    notices: list[str] = []
+    w.c.notice.connect(notices.append)
+    w.c.start_question(bank, bank.questions[0])
+    qtbot.waitUntil(lambda: w.c.state == State.RECORDING, timeout=10000)
+    qtbot.wait(50)
+    w.c.toggle_recording()
+    qtbot.waitUntil(lambda: w.c.state == State.FEEDBACK, timeout=10000)
+    told = [n for n in notices if "could not be saved" in n]
+    assert told and "DiskFullError" not in told[0]
+    assert "The disk is full" in told[0] and "recording is kept" in told[0]
+    assert w.feedback.result.recording.exists()
+    w.close()

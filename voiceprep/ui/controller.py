@@ -56,9 +56,11 @@ def _speech_advice(exc: BaseException) -> str:
 
 
 def _msg(exc: BaseException) -> str:
+    """Speech and store errors carry a message written for the user; others get their type."""
     from voiceprep.speech.protocols import SpeechError
+    from voiceprep.store.errors import StoreError
 
-    return str(exc) if isinstance(exc, SpeechError) else f"{type(exc).__name__}: {exc}"
+    return str(exc) if isinstance(exc, (SpeechError, StoreError)) else f"{type(exc).__name__}: {exc}"
 
 
 class _SpeechBridge(QObject):
@@ -651,7 +653,12 @@ class PracticeController(QObject):
             self.attemptSaved.emit(result)
         except Exception as exc:  # noqa: BLE001
             log.debug("handled", exc_info=True)
-            self.notice.emit(f"This attempt could not be saved to your history: {_msg(exc)}")
+            kept = ""
+            if result.recording is not None and Path(result.recording).exists():
+                kept = (f" Your recording is kept ({Path(result.recording).name}): "
+                        + ("the app offers it again at its next start." if result.attempt_id is not None
+                           else "add it later with Practice > Analyse a recording."))
+            self.notice.emit(f"This attempt could not be saved to your history: {_msg(exc)}{kept}")
         return result
 
     def store(self) -> Any:
