@@ -257,3 +257,26 @@ def test_disk_full_on_save_says_what_happened_and_that_the_recording_is_kept(qtb
     assert "The disk is full" in told[0] and "recording is kept" in told[0]
     assert w.feedback.result.recording.exists()
     w.close()
+
+
+def test_settings_practice_rows_line_up_with_their_labels(qtbot, tmp_path, bank) -> None:
+    """"Comfortable pace:" and "Data folder:" sat a row above their fields (the form stretched the
+    row widgets vertically)."""
+    from tests.ui.fakes import make_services
+    from voiceprep.ui.controller import PracticeController
+    from voiceprep.ui.settings_dialog import SettingsDialog
+
+    services = make_services(tmp_path, bank)
+    dlg = SettingsDialog(services, PracticeController(services, start_worker=False))
+    qtbot.addWidget(dlg)
+    dlg.resize(620, 520)
+    dlg.show()
+    dlg.tabs.setCurrentIndex(3)
+    qtbot.waitExposed(dlg)
+    from PySide6.QtWidgets import QLabel
+
+    for field in (dlg.wpm_low, dlg.data_dir):
+        label = next(w for w in dlg.findChildren(QLabel) if w.buddy() is field)
+        ly = label.mapTo(dlg, label.rect().center()).y()
+        fy = field.mapTo(dlg, field.rect().center()).y()
+        assert abs(ly - fy) <= field.height() // 2, (label.text(), ly, fy)

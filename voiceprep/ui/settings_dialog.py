@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -158,6 +159,8 @@ class SettingsDialog(QDialog):
         dl.setContentsMargins(0, 0, 0, 0)
         dl.addWidget(self.data_dir, 1)
         dl.addWidget(self.browse)
+        for row in (band, data_row):  # else the form stretches them and the label floats above the fields
+            row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         practice = QWidget()
         pf = QFormLayout(practice)
         band_label = QLabel("Comfortable &pace:")
