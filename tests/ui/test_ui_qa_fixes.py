@@ -280,3 +280,27 @@ def test_settings_practice_rows_line_up_with_their_labels(qtbot, tmp_path, bank)
         ly = label.mapTo(dlg, label.rect().center()).y()
         fy = field.mapTo(dlg, field.rect().center()).y()
         assert abs(ly - fy) <= field.height() // 2, (label.text(), ly, fy)
+
+
+def test_dead_microphone_hint_is_not_raised_by_a_pause(qtbot, tmp_path, bank) -> None:
+    """A one-second pause after speaking showed "No sound from the microphone?", and the hint
+    stayed on screen after Stop (seen between mock-round questions)."""
+    from tests.ui.fakes import make_services
+    from voiceprep.ui.controller import PracticeController, State
+    from voiceprep.ui.question_view import QuestionView
+    from voiceprep.ui.session import QuestionContext
+
+    services = make_services(tmp_path, bank)
+    view = QuestionView(PracticeController(services, start_worker=False))
+    qtbot.addWidget(view)
+    view.set_context(QuestionContext(bank, bank.questions[0]))
+    view.on_state(State.RECORDING.value)
+    view.on_recording(1.0, 0.6, 0.6)  # speaking
+    view.on_recording(5.0, 0.0, 0.0)  # a pause
+    assert view.meter_hint.text() == ""
+    view.on_state(State.TRANSCRIBING.value)
+    view.on_state(State.RECORDING.value)  # the next answer: nothing heard at all
+    view.on_recording(4.0, 0.0, 0.0)
+    assert "No sound" in view.meter_hint.text()
+    view.on_state(State.TRANSCRIBING.value)
+    assert view.meter_hint.text() == ""

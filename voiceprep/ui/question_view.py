@@ -78,6 +78,7 @@ class QuestionView(QWidget):
         meter_box.addWidget(meter_label)
         meter_box.addWidget(self.meter)
         self.meter_hint = QLabel("")
+        self._loudest = 0.0  # loudest input level heard in the current recording
         self.meter_hint.setWordWrap(True)
         meter_box.addWidget(self.meter_hint)
         meter_box.addStretch(1)
@@ -186,6 +187,10 @@ class QuestionView(QWidget):
         s = State(state)
         typed = bool(self.ctx and self.ctx.typed)
         rec = s == State.RECORDING
+        if not typed and (rec or self.meter_hint.text().startswith("No sound")):
+            self.meter_hint.setText("")  # a new recording starts unheard; a stopped one says nothing
+        if rec:
+            self._loudest = 0.0
         self.record_btn.setEnabled(s in (State.ASKING, State.THINKING, State.RECORDING) and not (typed and rec))
         if rec and not typed:
             self.record_btn.setText("\u25a0  Stop  (Space)")
@@ -224,7 +229,9 @@ class QuestionView(QWidget):
         self.clock.set_elapsed(elapsed)
         if not (self.ctx and self.ctx.typed):
             self.meter.set_level(level, peak)
-            if elapsed > 3 and self.meter.level < 0.05:
+            self._loudest = max(self._loudest, self.meter.level)
+            # A dead microphone, not a pause: nothing heard at all since recording started.
+            if elapsed > 3 and self._loudest < 0.05:
                 self.meter_hint.setText("No sound from the microphone? Check Settings > Audio > Microphone.")
             else:
                 self.meter_hint.setText("")
