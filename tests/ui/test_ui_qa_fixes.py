@@ -304,3 +304,38 @@ def test_dead_microphone_hint_is_not_raised_by_a_pause(qtbot, tmp_path, bank) ->
     assert "No sound" in view.meter_hint.text()
     view.on_state(State.TRANSCRIBING.value)
     assert view.meter_hint.text() == ""
+
+
+def test_silent_recording_is_told_not_scored(qtbot, tmp_path, bank) -> None:
+    """A silent recording (dead microphone, or a silent file) became a stored 0% attempt with
+    "(nothing was transcribed)" and "No timing information (typed answer)"."""
+    from tests.ui.fakes import Fakes, FakeTranscriber, make_services
+    from voiceprep.ui import history_adapter
+    from voiceprep.ui.controller import State
+    from voiceprep.ui.main_window import MainWindow
+
+    fakes = Fakes(transcriber=FakeTranscriber(text="", work_s=0.0))
+    services = make_services(tmp_path, bank, fakes)
+    services.open_store = history_adapter.open_store
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show()
+    w.after_show()
+    qtbot.waitUntil(lambda: w.c.model_state == "ready", timeout=10000)
+    w.c.start_question(bank, bank.questions[0])
+    qtbot.waitUntil(lambda: w.c.state == State.RECORDING, timeout=10000)
+    qtbot.wait(50)
+    w.c.toggle_recording()
+    qtbot.waitUntil(lambda: w.c.state == State.ERROR, timeout=10000)
+    assert w.banner.title.text() == "No speech was heard"
+    assert "Settings > Audio > Microphone" in w.banner.text.text() and "kept" in w.banner.text.text()
+    from voiceprep.store.progress import list_attempts
+
+    assert not [a for a in list_attempts(w.c.store()) if a.finished]
+
+    silent = tmp_path / "silent-call.wav"
+    silent.write_bytes(b"RIFF")
+    w.c.analyse_file(bank, bank.questions[0], silent)
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "silent-call.wav" in w.banner.text.text(), timeout=10000)
+    assert "No speech was found" in w.banner.text.text()
+    w.close()

@@ -22,6 +22,15 @@ from voiceprep.ui.session import AttemptResult, Job
 
 log = logging.getLogger(__name__)
 
+
+def _no_speech_message(job: Job) -> str:
+    if job.source == "file":
+        return (f"No speech was found in {Path(job.audio or '').name}. Check that it is the right file "
+                "and that it has sound, or pick another one.")
+    return ("Nothing was heard in your recording (the file is kept). Check that the right microphone is "
+            "chosen in Settings > Audio > Microphone and that the level meter moves while you speak, "
+            "then try again; or type your answer instead.")
+
 class ModelState:
     IDLE = "idle"
     LOADING = "loading"
@@ -135,6 +144,11 @@ class SpeechWorker(QObject):
             if self._cancel.is_set():
                 self.failed.emit(job.id, "Cancelled", "The answer was not analysed.")
                 return
+            if job.audio is not None and not transcript.words:
+                # Not an answer that covered nothing: a dead microphone or a silent file. Say so
+                # instead of storing a 0% attempt that drags down progress and "weakest first".
+                self.failed.emit(job.id, "No speech was heard", _no_speech_message(job))
+                return
             t1 = time.perf_counter()
             self.phase.emit(job.id, "analysing")
             ctx = job.context
@@ -148,8 +162,10 @@ class SpeechWorker(QObject):
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message in the window
             _log_failure(exc)
             where = "analyse" if job.text is not None else "transcribe"
+            after = {"recording": " Your recording is saved; you can retry.",
+                     "file": " Check that the file is a recording with sound (WAV, MP3, M4A, OGG, WebM or a video)."}
             self.failed.emit(job.id, f"Could not {where} the answer",
-                             _user_message(exc) + (" Your recording is saved; you can retry." if job.audio else ""))
+                             _user_message(exc) + (after.get(job.source, "") if job.audio else ""))
 
     @Slot(int, object)
     def begin_live(self, job_id: int, source: Any) -> None:
