@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from voiceprep.analysis import calibrate as cal  # noqa: E402
 from voiceprep.analysis.coverage import (  # noqa: E402
     CUE_FEATURES, CUE_SHAPE_FEATURES, DEPTH_FEATURES, INTERACTION_FEATURES, TOPIC_LEN_FEATURES, NEG_FEATURES, SUB_MIN_FEATURES, PROMPT_FEATURES, REL_FEATURES, SIM_FEATURES, SUB_FEATURES,
-    BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, topical_share,
+    BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, lacks_evidence, topical_share,
 )
 from voiceprep.analysis.embeddings import get_embedder  # noqa: E402
 from voiceprep.bank.loader import load_banks  # noqa: E402
@@ -70,6 +70,7 @@ class Variant:
     offtopic_aug: bool = False  # train also on long off-topic answers (two off-topic answers joined), all missed
     topic_gate: bool = False  # answer-level gate on the share of on-topic tokens (coverage.topical_share)
     dismiss_rule: bool = False  # coverage.dismiss_blocked: a dismissed point is at most partial
+    cue_or_sim: float | str | None = None  # coverage.CoverageModel.cue_or_sim; "fit": see cue_or_sim_threshold
 
 
 OLD = CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES  # the previously shipped feature set
@@ -131,6 +132,17 @@ VARIANTS = (
             topic_gate=True, dismiss_rule=True),
     Variant("topical + bg + dismiss w2 + gate + dismiss rule (no dropout)", TOPICAL + BG_FEATURES + DISMISS_FEATURES,
             topic_gate=True, dismiss_rule=True),
+)
+VARIANTS += (
+    Variant("old features w2 dropout + cue-or-sim fit", OLD, dropout=2, cue_or_sim="fit"),
+    Variant("old features w2 dropout + cue-or-sim 0.5", OLD, dropout=2, cue_or_sim=0.5),
+    Variant("old + dismiss w2 dropout", OLD + DISMISS_FEATURES, dropout=2),
+    Variant("old + dismiss w2 dropout + cue-or-sim fit", OLD + DISMISS_FEATURES, dropout=2, cue_or_sim="fit"),
+    Variant("old + dismiss w2 dropout + cue-or-sim fit + dismiss rule", OLD + DISMISS_FEATURES, dropout=2,
+            cue_or_sim="fit", dismiss_rule=True),
+    Variant("topical + dismiss w2 dropout + cue-or-sim fit + dismiss rule", TOPICAL + DISMISS_FEATURES, dropout=2,
+            cue_or_sim="fit", dismiss_rule=True),
+    Variant("topical w2 dropout + cue-or-sim fit", TOPICAL, dropout=2, cue_or_sim="fit"),
 )
 # the variants compared in the third round (128 answers); the rest are kept for the record
 ROUND3 = ("cues-any (rule)", "no-cue features w2", "old features w2 dropout", "topical length w2 dropout",
@@ -261,7 +273,27 @@ def fit(train: list[cal.Labelled], v: Variant, positive: tuple[str, ...]) -> dic
     w, b, m, s = cal.fit_logistic(X, y, l2=v.l2)
     return {"w": w, "b": b, "m": m, "s": s, "t": cal.best_threshold(oof, y),
             "floor": _topic_floor(train) if v.topic_floor else None,
-            "gate": topic_gate(train) if v.topic_gate else None}
+            "gate": topic_gate(train) if v.topic_gate else None,
+            "cue_or_sim": cue_or_sim_threshold(train, v) if v.cue_or_sim == "fit" else v.cue_or_sim}
+
+
+SYNTH: list[cal.Labelled] = []  # the long off-topic answers, set by main()
+
+
+def cue_or_sim_threshold(train: list[cal.Labelled], v: Variant) -> float:
+    """Just above the best similarity any key point of the training questions reaches in their
+    long off-topic answers (built from those questions' own off-topic answers) and in their
+    short off-topic answers: what off-topic talk reaches without a cue."""
+    qs = {it.set_question for it in train}
+    pool = [it for it in train if it.kind == "off-topic"]
+    pool += [x for q in sorted(qs) for x in synthetic_for(SYNTH, q, qs)]
+    best = 0.0
+    for it in pool:
+        sig = cal.with_windows(it.signals, v.sizes)
+        for p in sig.points:
+            if p.sims is not None and len(p.sims):
+                best = max(best, float(p.sims.max()))
+    return round(best + 0.01, 3)
 
 
 def topic_gate(train: list[cal.Labelled]) -> float | None:
@@ -302,9 +334,12 @@ def statuses(cov: dict, anyp: dict, items: list[cal.Labelled], v: Variant) -> tu
     if cov.get("gate") is not None:
         gate = {id(it): topical_share(it.signals)[0] < cov["gate"] for it in items}
         pc = np.where([gate[id(it)] for it, _ in meta], 0.0, pc)
-    if v.dismiss_rule:
+    if v.dismiss_rule or cov.get("cue_or_sim") is not None:
         idx = {id(it): {p.point.id: i for i, p in enumerate(it.signals.points)} for it in items}
-        pc = np.where([dismiss_blocked(it.signals, idx[id(it)][pid]) for it, pid in meta], 0.0, pc)
+        rule = CoverageModel(None, None, v.sizes, cue_or_sim=cov.get("cue_or_sim"))  # type: ignore[arg-type]
+        sigs = {id(it): cal.with_windows(it.signals, v.sizes) for it in items}
+        pc = np.where([(v.dismiss_rule and dismiss_blocked(sigs[id(it)], idx[id(it)][pid]))
+                       or lacks_evidence(sigs[id(it)], idx[id(it)][pid], rule) for it, pid in meta], 0.0, pc)
     out = ["covered" if c >= cov["t"] else "partial" if a >= anyp["t"] or (v.cue_partial and e) else "missed"
            for c, a, e in zip(pc, pa, exact)]
     return out, meta
@@ -424,7 +459,7 @@ def write_model(items: list[cal.Labelled], v: Variant, results: dict, path: Path
         models[key] = CoverageModel(
             cal.to_logistic(var.names, cov["w"], cov["b"], cov["m"], cov["s"], cov["t"]),
             cal.to_logistic(var.names, anyp["w"], anyp["b"], anyp["m"], anyp["s"], anyp["t"]),
-            var.sizes, cov["floor"], var.cue_partial, cov.get("gate"), var.dismiss_rule,
+            var.sizes, cov["floor"], var.cue_partial, cov.get("gate"), var.dismiss_rule, cov.get("cue_or_sim"),
         ).to_dict()
     doc = {
         "about": "Coverage model fitted by bench/bench_coverage.py --write on every answer of tests/data/coverage "
@@ -487,6 +522,12 @@ def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,)) -> dic
 
 
 TIE = 0.005
+LONG_MAX = 0.10
+
+
+def _long_share(r: dict) -> float:
+    lo = r["long_off_topic"]
+    return lo["with_covered"] / lo["answers"] if lo["answers"] else 0.0
 
 
 def choose(fitted: list[Variant], results: dict) -> Variant:
@@ -494,6 +535,10 @@ def choose(fitted: list[Variant], results: dict) -> Variant:
     off-topic answer with a covered point are out (unless all do); the best criterion wins, but
     among those within TIE of it the one with the fewest long off-topic answers covered."""
     ok = [v for v in fitted if results[v.name]["off_topic_ok"]] or fitted
+    # amended after the round-3 CV figures were seen (before any holdout-2 answer was): the long
+    # off-topic answers are the off-topic guarantee under stress, so a variant covering a point
+    # in more than LONG_MAX of them is out too (unless all are)
+    ok = [v for v in ok if _long_share(results[v.name]) <= LONG_MAX] or ok
     top = max(results[v.name]["criterion"] for v in ok)
     near = [v for v in ok if results[v.name]["criterion"] >= top - TIE]
     return min(near, key=lambda v: (results[v.name]["long_off_topic"]["with_covered"], -results[v.name]["criterion"]))
@@ -509,6 +554,7 @@ def main() -> int:
     ap.add_argument("--holdout-dir", type=Path, help="score the shipped model on this folder of labelled answers")
     ap.add_argument("--all-variants", action="store_true", help="also the variants of earlier rounds")
     ap.add_argument("--save", action="store_true", help="also write the output to assets/analysis/")
+    ap.add_argument("--cache", type=Path, help="pickle of extracted signals to reuse (delete it after changing code or data)")
     args = ap.parse_args()
     if args.holdout or args.holdout2 or args.holdout_dir:
         folder = args.holdout_dir or (HOLDOUT2 if args.holdout2 else HOLDOUT)
@@ -520,10 +566,22 @@ def main() -> int:
             (RESULTS / name).write_text(text + "\n", encoding="utf-8")
         return 0
     t0 = time.perf_counter()
-    embedder = get_embedder()
-    items = load_items(embedder)
-    t_extract = time.perf_counter() - t0
-    synth = long_off_topic(items, embedder)
+    if args.cache and args.cache.exists():  # signals extracted by an earlier run (same code, same data)
+        import pickle
+
+        items, synth, texts, source, t_extract = pickle.loads(args.cache.read_bytes())
+        TEXTS.update(texts)
+        SOURCE.update(source)
+    else:
+        embedder = get_embedder()
+        items = load_items(embedder)
+        t_extract = time.perf_counter() - t0
+        synth = long_off_topic(items, embedder)
+        if args.cache:
+            import pickle
+
+            args.cache.write_bytes(pickle.dumps((items, synth, TEXTS, SOURCE, t_extract)))
+    SYNTH[:] = synth
     variants = [v for v in VARIANTS if (args.all_variants or v.name in ROUND3) and (not args.only or args.only in v.name)]
     results = {v.name: cross_validate(items, v, synth=synth) for v in variants}
     fitted = [v for v in variants if not v.rule]

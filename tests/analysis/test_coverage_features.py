@@ -73,3 +73,49 @@ def test_nothing_said_covers_nothing_whatever_the_model() -> None:
     sig = AnswerSignals([], [], [PointSignals(KeyPoint("p", "point", cues=("x",)))])
     cov = decide(sig, CoverageModel(always, always, (1,)), Transcript(words=()))
     assert [p.status for p in cov.points] == ["missed"]
+
+
+# ---- round 3: sentence-level dismissal and the cue-or-similarity rule ----------------------
+
+import pytest  # noqa: E402
+
+from voiceprep.analysis.coverage import dismissed_tokens, lacks_evidence  # noqa: E402
+
+
+def _dismissed_words(text: str) -> set[str]:
+    tokens = tokenize(Transcript.from_text(text))
+    return {tokens[k].norm for k in dismissed_tokens(tokens)}
+
+
+@pytest.mark.parametrize("text, dismissed, kept", [
+    ("I wouldn't bother with an A/B test for this.", {"test"}, set()),
+    ("Honestly I'd skip the segmentation, it's the same fix for everybody.", {"segmentation", "everybody"}, set()),
+    ("Segmenting these people is overkill.", {"segmenting"}, set()),
+    ("I don't think retention matters here. I'd run an A/B test.", {"retention"}, {"test"}),
+    ("I wouldn't ship it but I'd run an A/B test first.", {"ship"}, {"test"}),
+    ("I'd run an A/B test and watch retention.", set(), {"test", "retention"}),
+    ("It is not only about retention.", set(), {"retention"}),
+])
+def test_dismissed_stretches(text: str, dismissed: set[str], kept: set[str]) -> None:
+    got = _dismissed_words(text)
+    assert dismissed <= got
+    assert not (kept & got)
+
+
+def _one_point(sim: float, exact: bool) -> AnswerSignals:
+    tokens = tokenize(Transcript.from_text(TEXT))
+    windows = make_windows(tokens, (1,))
+    hits = [CueHit("test", 9, 10)] if exact else []
+    p = PointSignals(KeyPoint("p", "point", cues=("test",)), hits=hits, sims=np.full(len(windows), sim))
+    return AnswerSignals(tokens, windows, [p], embeddings_used=True)
+
+
+@pytest.mark.parametrize("sim, exact, lacking", [(0.42, False, True), (0.42, True, False), (0.6, False, False)])
+def test_cue_or_similarity_rule(sim: float, exact: bool, lacking: bool) -> None:
+    model = CoverageModel(Logistic((), (), 10.0, (), (), 0.5), Logistic((), (), 10.0, (), (), 0.5), (1,), cue_or_sim=0.5)
+    sig = _one_point(sim, exact)
+    assert lacks_evidence(sig, 0, model) is lacking
+    # the model alone says covered (bias 10); the rule leaves a similarity-only point at partial
+    status = decide(sig, model, Transcript.from_text(TEXT)).points[0].status
+    assert status == ("partial" if lacking else "covered")
+    assert CoverageModel.from_dict(model.to_dict()) == model

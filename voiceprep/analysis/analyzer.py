@@ -82,7 +82,8 @@ def analyze(
         error = "embeddings switched off"
     models = cov.load_models(options.calibration)
     model = models["embeddings"] if embedder is not None else models["cues"]
-    needed = frozenset(model.covered.names) | frozenset(model.any.names)
+    needed = frozenset(model.covered.names) | frozenset(model.any.names) | (
+        frozenset({"topic_gate"}) if model.topic_gate is not None else frozenset())
     signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error, bank.questions, needed)
     report.coverage = cov.decide(signals, model, transcript)
 

@@ -72,6 +72,8 @@ def rows(items: list[Labelled], names: tuple[str, ...], sizes: tuple[int, ...] |
                 x += [1.0 if key == pid else 0.0 for pid in point_ids]
             X.append(x)
             meta.append((it, p.point.id))
+    if not X:
+        return np.zeros((0, len(names) + len(point_ids))), meta
     return np.array(X, dtype=float).reshape(len(X), -1), meta
 
 

@@ -140,7 +140,7 @@ def extract(
                 k += len(group)
         sig.topic_sim = float(topic_vec[0] @ full_vec)
         rest = [q for q in others if q.id != question.id]
-        if rest:
+        if rest and (needed is None or bool(needed & {*BG_FEATURES, "topic_gate"})):
             bg_vecs = embedder.embed_cached(_background_texts(question, rest))  # type: ignore[attr-defined]
             sig.bg_sims = (bg_vecs @ win_vecs.T).max(axis=0)
         if rest and (needed is None or "topic_margin" in needed):
@@ -537,18 +537,31 @@ class CoverageModel:
     # a point whose cue hits all sit in dismissing stretches and whose best sentence dismisses
     # it is at most "partial"
     dismiss_rule: bool = False
+    # a point is "covered" only with an exact cue hit or a window at least this similar to it:
+    # MiniLM similarity alone (0.3-0.45) is what small talk and off-topic stories reach
+    cue_or_sim: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
                 "topic_floor": self.topic_floor, "cue_partial": self.cue_partial, "topic_gate": self.topic_gate,
-                "dismiss_rule": self.dismiss_rule}
+                "dismiss_rule": self.dismiss_rule, "cue_or_sim": self.cue_or_sim}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
         return cls(Logistic.from_dict(d["covered"]), Logistic.from_dict(d["any"]),  # type: ignore[arg-type]
                    tuple(d.get("windows", DEFAULT_WINDOWS)), d.get("topic_floor"),  # type: ignore[arg-type]
                    bool(d.get("cue_partial", False)), d.get("topic_gate"),  # type: ignore[arg-type]
-                   bool(d.get("dismiss_rule", False)))
+                   bool(d.get("dismiss_rule", False)), d.get("cue_or_sim"))  # type: ignore[arg-type]
+
+
+def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
+    """The cue-or-similarity rule: no exact cue hit and no window ``cue_or_sim`` similar."""
+    if model.cue_or_sim is None:
+        return False
+    p = sig.points[i]
+    if p.exact:
+        return False
+    return p.sims is None or not len(p.sims) or float(p.sims.max()) < model.cue_or_sim
 
 
 def gated(sig: AnswerSignals, model: CoverageModel) -> bool:
@@ -603,7 +616,7 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
     for i, p in enumerate(sig.points):
         pc = 0.0 if empty else model.covered.prob(features(sig, i, model.covered.names))
         pa = 0.0 if empty else max(pc, model.any.prob(features(sig, i, model.any.names)))
-        blocked = model.dismiss_rule and not empty and dismiss_blocked(sig, i)
+        blocked = not empty and ((model.dismiss_rule and dismiss_blocked(sig, i)) or lacks_evidence(sig, i, model))
         if pc >= model.covered.threshold and not off_topic and not blocked:
             status, conf = "covered", pc
         elif pa >= model.any.threshold:
