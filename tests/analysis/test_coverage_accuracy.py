@@ -61,3 +61,41 @@ def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
         assert bench == _statuses(bank, q, a), a["id"]
         checked += 1
     assert checked >= 6
+
+
+# ---- the second held-out set (tests/data/coverage-holdout2): scored once, after the method was
+# frozen (commit 2d33c06); never used to choose or tune anything ----
+
+HOLDOUT2 = ROOT / "tests" / "data" / "coverage-holdout2"
+# measured in that one run: F1 0.794 (P 0.762, R 0.828), 56 answers, 294 labels. The floor leaves
+# 0.025 for numeric drift across onnxruntime builds.
+HOLDOUT2_F1_FLOOR = 0.77
+
+
+@pytest.fixture(scope="module")
+def holdout2_predictions():
+    if not any(HOLDOUT2.glob("*.json")):
+        pytest.skip("no second held-out set")
+    return [(a, _statuses(b, q, a)) for b, q, a in _answers(HOLDOUT2)]
+
+
+def test_covered_f1_on_holdout2_meets_the_floor(holdout2_predictions) -> None:
+    tp = fp = fn = 0
+    for a, pred in holdout2_predictions:
+        for pid, label in a["labels"].items():
+            got, want = pred[pid] == "covered", label == "covered"
+            tp += got and want
+            fp += got and not want
+            fn += want and not got
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    f1 = 2 * precision * recall / (precision + recall)
+    assert f1 >= HOLDOUT2_F1_FLOOR, (precision, recall, f1)
+
+
+@pytest.mark.xfail(strict=True, reason="known failure, measured: 6 of 8 holdout-2 off-topic answers (long "
+                                       "'tell me about yourself' / small-talk answers) get a point covered "
+                                       "through one generic cue ('impact', 'experiment*', 'mentor*', ...)")
+def test_no_off_topic_holdout2_answer_has_a_covered_point(holdout2_predictions) -> None:
+    off = [(a["id"], pred) for a, pred in holdout2_predictions if a["kind"] == "off-topic"]
+    assert len(off) >= 4
+    assert [(i, p) for i, p in off if "covered" in p.values()] == []
