@@ -60,6 +60,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         if bank is None:
             raise CliError(f"no bank {args.bank!r}; known banks: {', '.join(b.id for b in banks) or 'none'}")
         banks = (bank,)
+    # A mistyped type or round is bad input (exit 2, with the known ids), not "no questions".
+    known_cats = sorted({c.id for b in banks for c in b.categories})
+    if args.category and args.category not in known_cats:
+        raise CliError(f"no question type {args.category!r}; known types: {', '.join(known_cats) or 'none'}")
+    known_rounds = sorted({r.id for b in banks for r in b.rounds})
+    if args.round_id and args.round_id not in known_rounds:
+        raise CliError(f"no round {args.round_id!r}; known rounds: {', '.join(known_rounds) or 'none'}")
     rows = [
         (bank, q)
         for bank in banks
