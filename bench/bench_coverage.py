@@ -1,23 +1,25 @@
-"""Key-point coverage accuracy: grouped cross-validation on the development set, and one
-evaluation on the held-out set.
+"""Key-point coverage accuracy: grouped cross-validation on the development data, and one
+evaluation on a held-out set.
 
-Protocol (see voiceprep/analysis/README.md):
-- development data = every answer in tests/data/coverage/ (the old dev/test split is ignored:
-  all of it has been seen);
-- methods are compared by **leave-one-question-out** cross-validation (LOQO): fit on three
-  questions, score on the fourth. It models the real case, a bank question with no labelled
+Protocol (see voiceprep/analysis/README.md, round 3):
+- development data = every answer in tests/data/coverage/ and tests/data/coverage-holdout/
+  (128 answers, 8 questions; the first holdout was scored in round 2, so it is development data);
+- methods are compared by **leave-one-question-out** cross-validation (LOQO): fit on seven
+  questions, score on the eighth. It models the real case, a bank question with no labelled
   answers. Decision thresholds are chosen inside the training questions the same way (inner
   LOQO), never on the scored question;
-- the bank's cues for these four questions were written with their answers in view, so every
-  variant is also scored with half of each point's cues removed from the held-out question
+- every variant is also scored with half of each point's cues removed from the held-out question
   (three random halvings, pooled): how it does on questions whose cues miss most phrasings;
-- the criterion, fixed before any figures were seen: mean of the two LOQO F1s of `covered`,
-  and no off-topic answer with a `covered` point in either;
-- ``--holdout`` scores the *shipped* model through ``analyze()`` on tests/data/coverage-holdout/
-  (run once, after the method is frozen and committed).
+- long off-topic answers (every pair of the set's off-topic answers joined, all missed) are
+  scored against each question by the fold that did not train on it;
+- selection (``choose``): no off-topic answer covered, at most LONG_MAX of the long off-topic
+  answers covered (added after the round-3 figures were seen), then the best mean of the two
+  LOQO F1s of `covered`, ties within TIE to the fewest long off-topic answers covered;
+- ``--holdout2`` scores the *shipped* model through ``analyze()`` on tests/data/coverage-holdout2/
+  (run once, after the method was frozen and committed); ``--holdout-dir DIR`` any other folder.
 
-    .venv/bin/python bench/bench_coverage.py [--only NAME] [--write]   # CV; --write ships the chosen model
-    .venv/bin/python bench/bench_coverage.py --holdout                 # the one holdout evaluation
+    .venv/bin/python bench/bench_coverage.py [--only NAME] [--all-variants] [--write] [--cache F]
+    .venv/bin/python bench/bench_coverage.py --holdout2 [--save]
 
 Prints JSON: precision / recall / F1 of `covered`, the `partial` class, per-question figures,
 off-topic answers with a covered point.

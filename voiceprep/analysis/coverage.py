@@ -8,13 +8,16 @@ Signals per key point (:func:`extract`, :func:`features`):
   sentences of the answer (all-MiniLM-L6-v2), and how much the best window stands out;
 - depth: the tokens spent on the point, and the answer's *topical* length (tokens in windows
   that are about one of the question's points: a long off-topic story is long, not deep).
+- sentence-level dismissal: cue hits inside a stretch that rejects the point ("I wouldn't
+  bother with an A/B test", "segmenting is overkill").
 A small logistic model over these signals (:class:`CoverageModel`), fitted by
-``bench/bench_coverage.py --write`` on every labelled answer in ``tests/data/coverage`` (chosen
-by leave-one-question-out cross-validation, trained with cue dropout), turns them into
-P(covered) and P(at least partial). The fitted numbers ship in
+``bench/bench_coverage.py --write`` on every labelled answer of the development data (chosen by
+leave-one-question-out cross-validation, trained with cue dropout), turns them into P(covered)
+and P(at least partial); a point is covered only with an exact cue hit or a window similar
+enough that off-topic talk never reached it (``cue_or_sim``). The fitted numbers ship in
 ``assets/analysis/coverage-calibration.json``. Without the embedding model a cue-only model from
 the same file is used and the report says so. Other signals here (relative similarity, prompt
-margin, negation near the best window, ...) were measured and are not in the shipped model.
+margin, topical length, background topicality, ...) were measured and are not in the shipped model.
 """
 
 from __future__ import annotations
