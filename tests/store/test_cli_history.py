@@ -113,3 +113,21 @@ def test_damaged_database_is_reported_and_history_continues(env: dict[str, str])
     out = run(env, "history")
     assert out.returncode == 0 and "No attempts yet." in out.stdout
     assert "moved aside" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_round_export_uses_the_bank_names_and_tips(env: dict[str, str], tmp_path: Path) -> None:
+    """From the command line a round report was titled by ids and had none of the question tips."""
+    s = HistoryStore.open(Path(env["VOICEPREP_DATA_DIR"]))
+    try:
+        r = s.start_mock_round("netflix-pm", "recruiter-screen")
+        s.add_attempt(bank_id="netflix-pm", question_id="home-discovery", mock_round_id=r.id,
+                      report=make_report("netflix-pm/home-discovery"))
+        rid = r.id
+    finally:
+        s.close()
+    md = tmp_path / "round.md"
+    out = run(env, "export", "--round", str(rid), "--format", "md", "-o", str(md))
+    assert out.returncode == 0, out.stderr
+    text = md.read_text()
+    assert text.startswith("# Mock round: Recruiter Screen \u00b7 Netflix")
+    assert "Tips" in text

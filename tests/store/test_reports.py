@@ -161,3 +161,18 @@ def test_star_warnings_listed_once(store: HistoryStore) -> None:
     for out in (attempt_html(store.get_attempt(rec.id)), attempt_markdown(store.get_attempt(rec.id))):
         assert out.count("No clear situation part.") == 1 and out.count("No clear task part.") == 1
         assert "Say I, not we." in out
+
+
+def test_round_report_title_and_markdown_summary(store: HistoryStore) -> None:
+    """Round reports were titled "Mock round: general-behavioral / phone-screen" (ids), and the
+    Markdown one left out the round summary that the HTML one had."""
+    r = store.start_mock_round("netflix", "recruiter-screen")
+    store.add_attempt(bank_id="netflix", question_id="why", mock_round_id=r.id, prompt="Why?",
+                      report=make_report("netflix/why", text="because " * 5))
+    store.end_mock_round(r.id, summary={"mean coverage": "40%", "things to work on": "1. Say more.\n2. Fewer fillers."})
+    title = "Recruiter Screen \u00b7 Netflix"
+    html = round_html(store, r.id, title=title)
+    assert "<h1>Mock round: Recruiter Screen \u00b7 Netflix</h1>" in html and "pre-line" in html
+    md = round_markdown(store, r.id, title=title)
+    assert md.startswith("# Mock round: Recruiter Screen \u00b7 Netflix")
+    assert "## Round summary" in md and "- **mean coverage**: 40%" in md and "1. Say more.\n2. Fewer fillers." in md

@@ -339,3 +339,20 @@ def test_silent_recording_is_told_not_scored(qtbot, tmp_path, bank) -> None:
     qtbot.waitUntil(lambda: w.banner.isVisible() and "silent-call.wav" in w.banner.text.text(), timeout=10000)
     assert "No speech was found" in w.banner.text.text()
     w.close()
+
+
+def test_round_export_names_the_round_and_lists_things_to_work_on(qtbot, tmp_path, bank) -> None:
+    from tests.ui.fakes import make_services
+    from voiceprep.ui import history_adapter
+    from voiceprep.ui.session import RoundSummary
+
+    services = make_services(tmp_path, bank)
+    store = history_adapter.open_store(services.settings)
+    rnd = bank.rounds[0]
+    rid = history_adapter.start_round(store, bank, rnd.id)
+    history_adapter.end_round(store, rid, RoundSummary(bank, rnd, (), 90.0, ("Say more.", "Fewer fillers."), rid))
+    out = history_adapter.export_round(store, rid, bank, tmp_path / "round.md")
+    md = out.read_text(encoding="utf-8")
+    assert md.startswith(f"# Mock round: {rnd.name} \u00b7 {bank.title}")
+    assert "1. Say more.\n2. Fewer fillers." in md
+    store.close()

@@ -111,6 +111,27 @@ def cmd_history(args: argparse.Namespace) -> int:
         store.close()
 
 
+def _bank_context(store: Any, round_ref: str | None) -> tuple[dict[str, Any], str | None]:
+    """The questions' tips and the round's readable title, as the app's own export has them
+    (best effort: the report is still written from the history alone if banks cannot load)."""
+    try:
+        from voiceprep.bank.loader import load_default_banks
+        from voiceprep.settings import load_settings
+
+        banks = load_default_banks(load_settings()[0].data_path).banks
+        tips = {f"{b.id}/{q.id}": q.tips for b in banks for q in b.questions}
+        title = None
+        if round_ref is not None:
+            rec = store.get_mock_round(round_ref)
+            bank = next((b for b in banks if b.id == rec.bank_id), None)
+            rnd = bank.round(rec.round_id) if bank else None
+            if bank and rnd:
+                title = f"{rnd.name} \u00b7 {bank.title}"
+        return tips, title
+    except Exception:  # noqa: BLE001 - a missing round is reported by the export itself
+        return {}, None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from voiceprep.store.reports import export_report
     from voiceprep.store.transfer import export_json
@@ -133,7 +154,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             for m in res.missing_recordings:
                 print(f"voiceprep: recording missing, not exported: {m}", file=sys.stderr)
         else:
-            _store_call(export_report, store, out, attempt_id=args.attempt, mock_round_id=args.round, fmt=args.format)
+            tips, title = _bank_context(store, args.round)
+            _store_call(export_report, store, out, attempt_id=args.attempt, mock_round_id=args.round, fmt=args.format,
+                        tips=tips, title=title)
             print(f"Wrote {out}")
         return 0
     finally:

@@ -266,9 +266,14 @@ def attempt_html(rec: AttemptRecord, tips: Sequence[str] = ()) -> str:
     return _page(f"voiceprep — {rec.question}", _attempt_section_html(rec, tips))
 
 
-def round_html(store: HistoryStore, mock_round_id: int | str, tips: Tips | None = None) -> str:
+def _round_title(rnd: MockRoundRecord, title: str | None) -> str:
+    """The round's and bank's names when the caller knows them (the store keeps only ids)."""
+    return title or f"{rnd.bank_id} / {rnd.round_id}"
+
+
+def round_html(store: HistoryStore, mock_round_id: int | str, tips: Tips | None = None, title: str | None = None) -> str:
     rnd, recs = _round(store, mock_round_id)
-    body = [f"<h1>Mock round: {_e(rnd.bank_id)} / {_e(rnd.round_id)}</h1>",
+    body = [f"<h1>Mock round: {_e(_round_title(rnd, title))}</h1>",
             f'<p class="meta">{_e(rnd.started_at.astimezone().strftime("%Y-%m-%d %H:%M"))} · {len(recs)} answers</p>',
             "<table><tr><th>#</th><th>Question</th><th>Key points</th><th>Pace</th><th>Fillers/min</th><th>Time</th></tr>"]
     for n, r in enumerate(recs, 1):
@@ -278,11 +283,12 @@ def round_html(store: HistoryStore, mock_round_id: int | str, tips: Tips | None 
     body.append("</table>")
     if rnd.summary:
         body.append("<h2>Round summary</h2><table>" + "".join(
-            f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rnd.summary.items()) + "</table>")
+            f"<tr><th>{_e(k)}</th><td style='white-space:pre-line'>{_e(v)}</td></tr>"
+            for k, v in rnd.summary.items()) + "</table>")
     for n, r in enumerate(recs, 1):
         body.append(f"<hr><p class='meta'>Answer {n}</p>")
         body.append(_attempt_section_html(r, (tips or {}).get(r.question, ()), level=2))
-    return _page(f"voiceprep — mock round {rnd.round_id}", "\n".join(body))
+    return _page(f"voiceprep — mock round {_round_title(rnd, title)}", "\n".join(body))
 
 
 def _round(store: HistoryStore, mock_round_id: int | str) -> tuple[MockRoundRecord, list[AttemptRecord]]:
@@ -357,15 +363,22 @@ def attempt_markdown(rec: AttemptRecord, tips: Sequence[str] = ()) -> str:
     return _attempt_section_md(rec, tips)
 
 
-def round_markdown(store: HistoryStore, mock_round_id: int | str, tips: Tips | None = None) -> str:
+def round_markdown(store: HistoryStore, mock_round_id: int | str, tips: Tips | None = None,
+                   title: str | None = None) -> str:
     rnd, recs = _round(store, mock_round_id)
-    lines = [f"# Mock round: {rnd.bank_id} / {rnd.round_id}", "",
+    lines = [f"# Mock round: {_md_escape(_round_title(rnd, title))}", "",
              f"{rnd.started_at.astimezone():%Y-%m-%d %H:%M} · {len(recs)} answers", "",
              "| # | Question | Key points | Pace | Fillers/min | Time |", "|---|---|---|---|---|---|"]
     for n, r in enumerate(recs, 1):
         lines.append(f"| {n} | {_md_escape(r.prompt or r.question)} | "
                      f"{_fmt(r.coverage * 100 if r.coverage is not None else None)}% | {_fmt(r.wpm)} | "
                      f"{_fmt(r.fillers_per_min, 1)} | {_mmss(r.answer_s)} / {_mmss(r.target_s)} |")
+    if rnd.summary:  # the HTML report had it; the Markdown one left it out
+        lines += ["", "## Round summary", ""]
+        for k, v in rnd.summary.items():
+            text = str(v)
+            lines += ([f"**{_md_escape(str(k))}**", "", text, ""] if "\n" in text
+                      else [f"- **{_md_escape(str(k))}**: {text}"])
     out = "\n".join(lines) + "\n"
     for r in recs:
         out += "\n" + _attempt_section_md(r, (tips or {}).get(r.question, ()), level=2)
@@ -398,6 +411,7 @@ def write_private(path: Path, text: str) -> Path:
 def export_report(
     store: HistoryStore, path: Path, *, attempt_id: int | str | None = None,
     mock_round_id: int | str | None = None, fmt: str = "html", tips: Tips | None = None,
+    title: str | None = None,
 ) -> Path:
     """Write one attempt's or one mock round's report as ``fmt`` ("html" or "md") to ``path``."""
     if (attempt_id is None) == (mock_round_id is None):
@@ -410,5 +424,6 @@ def export_report(
         text = attempt_html(rec, t) if fmt == "html" else attempt_markdown(rec, t)
     else:
         assert mock_round_id is not None
-        text = round_html(store, mock_round_id, tips) if fmt == "html" else round_markdown(store, mock_round_id, tips)
+        text = (round_html(store, mock_round_id, tips, title) if fmt == "html"
+                else round_markdown(store, mock_round_id, tips, title))
     return write_private(path, text)

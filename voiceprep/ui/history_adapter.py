@@ -62,7 +62,7 @@ def end_round(store: Any, mock_round_id: int, summary: Any) -> None:
         "round time": f"{int(summary.total_s) // 60}:{int(summary.total_s) % 60:02d}",
         "answers analysed": f"{sum(1 for r in summary.rows if r.result)} of {len(summary.rows)}",
         "mean coverage": "" if cov is None else f"{cov * 100:.0f}%",
-        "things to work on": " ".join(f"{i}. {t}" for i, t in enumerate(summary.work_on, 1)),
+        "things to work on": "\n".join(f"{i}. {t}" for i, t in enumerate(summary.work_on, 1)),
     })
 
 
@@ -71,7 +71,9 @@ def export_round(store: Any, mock_round_id: int, bank: Bank, path: Path) -> Path
 
     tips = {f"{bank.id}/{q.id}": q.tips for q in bank.questions}
     fmt = "md" if path.suffix.lower() == ".md" else "html"
-    return export_report(store, path, mock_round_id=mock_round_id, fmt=fmt, tips=tips)
+    rnd = bank.round(store.get_mock_round(mock_round_id).round_id)
+    title = f"{rnd.name if rnd else 'mock round'} \u00b7 {bank.title}"
+    return export_report(store, path, mock_round_id=mock_round_id, fmt=fmt, tips=tips, title=title)
 
 
 def weakest_questions(store: Any, bank: Bank) -> list[str]:
