@@ -356,3 +356,16 @@ def test_round_export_names_the_round_and_lists_things_to_work_on(qtbot, tmp_pat
     assert md.startswith(f"# Mock round: {rnd.name} \u00b7 {bank.title}")
     assert "1. Say more.\n2. Fewer fillers." in md
     store.close()
+
+
+def test_pace_chart_points_stay_clear_of_the_legend(qtbot) -> None:
+    """A fast stretch (185 wpm) was drawn under the "words per minute; shaded..." legend."""
+    from voiceprep.ui.widgets.pace_chart import PaceChart
+
+    chart = PaceChart()
+    qtbot.addWidget(chart)
+    chart.resize(700, 130)
+    chart.set_data([(5.0, 140.0), (15.0, 160.0), (25.0, 190.0)], 120, 165, 30.0)
+    legend_bottom = chart._plot_rect().top() + chart.fontMetrics().height()
+    assert chart.point_y(190.0) - 3.2 > legend_bottom
+    chart.grab()  # paints without error

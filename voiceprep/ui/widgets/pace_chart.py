@@ -51,6 +51,19 @@ class PaceChart(QWidget):
         left = fm.horizontalAdvance("000") + 10
         return QRectF(left, 8, max(10, self.width() - left - 10), max(10, self.height() - fm.height() - 18))
 
+    def _y_max(self) -> float:
+        """Top of the wpm axis, with headroom so no point is drawn under the legend line."""
+        wpms = [w for _, w in self._points] or [0.0]
+        base = max(200.0, self._high + 30, max(wpms) + 10)
+        h = self._plot_rect().height()
+        legend = self.fontMetrics().height() + 6
+        return base * h / max(1.0, h - legend)
+
+    def point_y(self, wpm: float) -> float:
+        """Where a wpm value is drawn (widget y): the legend sits in the plot's top strip."""
+        r = self._plot_rect()
+        return r.bottom() - r.height() * min(wpm, self._y_max()) / self._y_max()
+
     def paintEvent(self, _event: object) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -65,8 +78,7 @@ class PaceChart(QWidget):
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._message)
             p.end()
             return
-        wpms = [w for _, w in self._points]
-        y_max = max(200.0, self._high + 30, max(wpms) + 10)
+        y_max = self._y_max()
         y_min = 0.0
         t_max = max(self._duration, 1.0)
 
