@@ -56,6 +56,9 @@ class PointSignals:
     sims: np.ndarray | None = None  # cosine per window
     sub_sims: np.ndarray | None = None  # (sub-items of the point text, windows)
     cue_sem: dict[str, float] = field(default_factory=dict)  # cue -> best window cosine (meaning, not words)
+    # cue -> in how many of the bank's *other* questions its rarest content word appears
+    # (:func:`cue_frequencies`): "impact" is everywhere, "keeper" in one question
+    cue_df: dict[str, int] = field(default_factory=dict)
 
     @property
     def exact(self) -> list[CueHit]:
@@ -111,8 +114,10 @@ def extract(
     answer to a different question (it matches one of them better than this one). ``needed``:
     feature names the model uses; optional signals nobody reads are skipped (None = all)."""
     matcher = CueMatcher(tokens, filler_tokens)
+    dfs = cue_frequencies(question, others)
     points = [
-        PointSignals(kp, matcher.match(kp.cues), matcher.match_groups(kp.cue_groups)) for kp in question.key_points
+        PointSignals(kp, matcher.match(kp.cues), matcher.match_groups(kp.cue_groups), cue_df=dfs.get(kp.id, {}))
+        for kp in question.key_points
     ]
     # one-sentence windows are always built: longer windows are pooled from them
     windows = make_windows(tokens, tuple(sorted(set(window_sizes) | {1})), filler_tokens)
@@ -172,6 +177,70 @@ def restrict_windows(sig: AnswerSignals, sizes: tuple[int, ...]) -> AnswerSignal
     return replace(sig, windows=[sig.windows[j] for j in keep], points=pts)
 
 
+
+
+# ---- cue specificity, from the bank itself -------------------------------------------------------
+
+# words that carry no topic: a cue made only of these ("now I", "I made", "since then") is generic
+_SPEC_STOP = frozenset(
+    "the a an of to in on for and or is are was were be been we i me my mine it its it's that that's this "
+    "these those by with at as our ours you your they them their he she his her us what how do did does "
+    "done if so up out from then now when one more very there here about into over than all just would "
+    "could can will get got make made have has had i've i'm i'd not no don't didn't since ever still "
+    "really also some any each every".split()
+)
+
+
+def _stem(w: str) -> str:
+    w = re.sub(r"[^a-z0-9]", "", w.lower())
+    for suf in ("ing", "ed", "es", "s", "ly"):
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            return w[: -len(suf)]
+    return w
+
+
+def _question_stems(q: Question) -> frozenset[str]:
+    texts = [q.prompt, *(kp.text for kp in q.key_points), *(c for kp in q.key_points for c in kp.cues),
+             *(c for kp in q.key_points for g in kp.cue_groups for c in g)]
+    return frozenset(_stem(w) for t in texts for w in re.findall(r"[A-Za-z0-9']+", t.replace("*", "")))
+
+
+_DF_CACHE: dict[tuple[str, ...], dict[str, dict[str, int]]] = {}
+
+
+def cue_frequencies(question: Question, others: tuple[Question, ...]) -> dict[str, dict[str, int]]:
+    """{point id: {cue: df}}: for each cue, the number of the bank's other questions (prompt, key
+    points, cues) that contain its *rarest* content word (a starred word matches any ending). A
+    cue whose every word is common across the bank ("impact", "I started", "result*") says little
+    about this question; one with a rare word ("keeper test", "browse abandonment") says a lot.
+    A cue with no content word gets the number of other questions. Computed from the bank, not
+    from labelled answers; empty without ``others``."""
+    rest = tuple(q for q in others if q.id != question.id)
+    if not rest:
+        return {}
+    key = (question.id, question.prompt, *(q.id for q in rest))
+    if key in _DF_CACHE:
+        return _DF_CACHE[key]
+    vocab = [_question_stems(q) for q in rest]
+    out: dict[str, dict[str, int]] = {}
+    for kp in question.key_points:
+        d: dict[str, int] = {}
+        for cue in kp.cues:
+            words = [w for w in re.findall(r"[A-Za-z0-9'*]+", cue.lower()) if w.strip("*") and w.strip("*") not in _SPEC_STOP]
+            if not words:
+                d[cue] = len(rest)
+                continue
+            counts = []
+            for w in words:
+                star = w.endswith("*")
+                st = _stem(w.strip("*"))
+                counts.append(sum(1 for v in vocab if (any(x.startswith(st) for x in v) if star else st in v)))
+            d[cue] = min(counts)
+        out[kp.id] = d
+    if len(_DF_CACHE) > 256:
+        _DF_CACHE.clear()
+    _DF_CACHE[key] = out
+    return out
 
 
 def subitems(text: str) -> list[str]:
@@ -543,18 +612,29 @@ class CoverageModel:
     # a point is "covered" only with an exact cue hit or a window at least this similar to it:
     # MiniLM similarity alone (0.3-0.45) is what small talk and off-topic stories reach
     cue_or_sim: float | None = None
+    # evidence strength: a cue whose rarest word appears in at least this many of the bank's
+    # other questions is *generic*; a point whose only evidence is one generic cue (no specific
+    # cue, no second distinct cue, no cue group, no window ``cue_or_sim`` similar) is at most
+    # "partial", unless the window holding the cue is at least ``generic_sim`` similar to it
+    generic_df: int | None = None
+    generic_sim: float | None = None
+    # answer-level topicality: fewer than this many of the question's points with any evidence
+    # (an exact cue hit or a window SUB_THRESHOLD similar) and nothing is "covered"
+    min_points: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
                 "topic_floor": self.topic_floor, "cue_partial": self.cue_partial, "topic_gate": self.topic_gate,
-                "dismiss_rule": self.dismiss_rule, "cue_or_sim": self.cue_or_sim}
+                "dismiss_rule": self.dismiss_rule, "cue_or_sim": self.cue_or_sim, "generic_df": self.generic_df,
+                "generic_sim": self.generic_sim, "min_points": self.min_points}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
         return cls(Logistic.from_dict(d["covered"]), Logistic.from_dict(d["any"]),  # type: ignore[arg-type]
                    tuple(d.get("windows", DEFAULT_WINDOWS)), d.get("topic_floor"),  # type: ignore[arg-type]
                    bool(d.get("cue_partial", False)), d.get("topic_gate"),  # type: ignore[arg-type]
-                   bool(d.get("dismiss_rule", False)), d.get("cue_or_sim"))  # type: ignore[arg-type]
+                   bool(d.get("dismiss_rule", False)), d.get("cue_or_sim"),  # type: ignore[arg-type]
+                   d.get("generic_df"), d.get("generic_sim"), int(d.get("min_points", 0) or 0))  # type: ignore[arg-type]
 
 
 def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -567,8 +647,48 @@ def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
     return p.sims is None or not len(p.sims) or float(p.sims.max()) < model.cue_or_sim
 
 
+def strong_cue(sig: AnswerSignals, i: int, generic_df: int) -> bool:
+    """Cue evidence that does not rest on one generic word: a specific cue (its rarest word in
+    fewer than ``generic_df`` of the bank's other questions), a cue group, or two distinct cues at
+    two places."""
+    p = sig.points[i]
+    exact = p.exact
+    if not exact:
+        return False
+    if any(not h.negated and not h.fuzzy for h in p.group_hits):
+        return True
+    plain = [h for h in exact if h in p.hits]
+    if any(p.cue_df.get(h.cue, 0) < generic_df for h in plain):
+        return True
+    return len({h.cue for h in plain}) >= 2 and _spans(plain) >= 2
+
+
+def weak_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
+    """The evidence-strength rule: the point's only support is generic cue words, in a window not
+    similar enough to the point (``generic_sim``) and no window ``cue_or_sim`` similar."""
+    if model.generic_df is None:
+        return False
+    p = sig.points[i]
+    if not p.exact or strong_cue(sig, i, model.generic_df):
+        return False
+    if p.sims is not None and len(p.sims):
+        if model.cue_or_sim is not None and float(p.sims.max()) >= model.cue_or_sim:
+            return False
+        if model.generic_sim is not None and _cue_window_sim(sig, p) >= model.generic_sim:
+            return False
+    return True
+
+
+def points_with_evidence(sig: AnswerSignals) -> int:
+    """How many of the question's points the answer touches at all (an exact cue or a window
+    SUB_THRESHOLD similar): an answer about something else touches one by chance, not several."""
+    return sum(1 for p in sig.points if p.exact or (p.sims is not None and len(p.sims) and float(p.sims.max()) >= SUB_THRESHOLD))
+
+
 def gated(sig: AnswerSignals, model: CoverageModel) -> bool:
     """Whether the answer is off topic for the model's gates (nothing can be covered)."""
+    if model.min_points and points_with_evidence(sig) < model.min_points:
+        return True
     if model.topic_floor is not None and sig.topic_sim is not None and sig.topic_sim < model.topic_floor:
         return True
     return model.topic_gate is not None and sig.bg_sims is not None and topical_share(sig)[0] < model.topic_gate
@@ -619,7 +739,8 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
     for i, p in enumerate(sig.points):
         pc = 0.0 if empty else model.covered.prob(features(sig, i, model.covered.names))
         pa = 0.0 if empty else max(pc, model.any.prob(features(sig, i, model.any.names)))
-        blocked = not empty and ((model.dismiss_rule and dismiss_blocked(sig, i)) or lacks_evidence(sig, i, model))
+        blocked = not empty and ((model.dismiss_rule and dismiss_blocked(sig, i)) or lacks_evidence(sig, i, model)
+                                 or weak_evidence(sig, i, model))
         if pc >= model.covered.threshold and not off_topic and not blocked:
             status, conf = "covered", pc
         elif pa >= model.any.threshold:
