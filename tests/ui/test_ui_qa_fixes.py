@@ -369,3 +369,28 @@ def test_pace_chart_points_stay_clear_of_the_legend(qtbot) -> None:
     legend_bottom = chart._plot_rect().top() + chart.fontMetrics().height()
     assert chart.point_y(190.0) - 3.2 > legend_bottom
     chart.grab()  # paints without error
+
+
+def test_delete_it_deletes_only_the_answer_it_names(qtbot, tmp_path, bank) -> None:
+    """With two unfinished answers the banner named one ("1 more after it") but "Delete it"
+    deleted both recordings."""
+    from tests.ui.fakes import make_services
+    from voiceprep.ui.main_window import MainWindow
+
+    rec = tmp_path / "data" / "recordings"
+    rec.mkdir(parents=True)
+    first, second = rec / "20260101-000000-a.wav", rec / "20260101-000100-b.wav"
+    for f in (first, second):
+        f.write_bytes(b"RIFF")
+    services = make_services(tmp_path, bank)
+    services.find_unfinished = lambda s: [first, second]
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.show()
+    win.after_show()
+    assert first.name in win.banner.text.text() and "1 more" in win.banner.text.text()
+    win.banner._trigger("discard")
+    assert not first.exists() and second.exists()
+    assert win.banner.isVisible() and second.name in win.banner.text.text()
+    win.banner._trigger("discard")
+    assert not second.exists() and not win.banner.isVisible()

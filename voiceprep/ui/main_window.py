@@ -147,7 +147,13 @@ class MainWindow(QMainWindow):
             return
         # A start-up warning (e.g. the damaged-history note) must not hide the recovery offer:
         # the offer replaces it and carries its text along.
-        earlier = self.banner.text.text() if self.banner.isVisible() else ""
+        self._show_recovery_offer(self.banner.text.text() if self.banner.isVisible() else "")
+
+    def _show_recovery_offer(self, earlier: str = "") -> None:
+        """Offer the first unfinished answer; its buttons act on that one answer only."""
+        items = self._recovered
+        if not items:
+            return
         path, bank_id, qid, _ = items[0]
         res = self.home.banks.resolve(f"{bank_id}/{qid}") if bank_id else None
         what = f"your answer to \u201c{res[1].prompt}\u201d" if res else f"the recording {path.name}"
@@ -298,16 +304,21 @@ class MainWindow(QMainWindow):
         self.c.recover(res[0], res[1], path, attempt_id)
 
     def _discard_recovered(self) -> None:
+        """Delete the answer the banner named, and only that one (it said "delete it", so the
+        others it counted are offered next rather than deleted unseen)."""
+        items = getattr(self, "_recovered", [])
+        if not items:
+            return
+        path, _b, _q, attempt_id = items.pop(0)
         store = self.c.store()
-        for path, _b, _q, attempt_id in getattr(self, "_recovered", []):
-            try:
-                if attempt_id is not None and store is not None:
-                    store.delete_attempt(attempt_id)
-                Path(path).unlink(missing_ok=True)
-                Path(str(path) + ".partial").unlink(missing_ok=True)
-            except Exception:  # noqa: BLE001
-                log.debug("handled", exc_info=True)
-        self._recovered = []
+        try:
+            if attempt_id is not None and store is not None:
+                store.delete_attempt(attempt_id)
+            Path(path).unlink(missing_ok=True)
+            Path(str(path) + ".partial").unlink(missing_ok=True)
+        except Exception:  # noqa: BLE001
+            log.debug("handled", exc_info=True)
+        self._show_recovery_offer()
 
     # ------------------------------------------------------------------ dialogs
     def _analyse_from_menu(self) -> None:
