@@ -394,3 +394,35 @@ def test_delete_it_deletes_only_the_answer_it_names(qtbot, tmp_path, bank) -> No
     assert win.banner.isVisible() and second.name in win.banner.text.text()
     win.banner._trigger("discard")
     assert not second.exists() and not win.banner.isVisible()
+
+
+def test_compare_reads_like_numbers_a_person_writes(qtbot, tmp_path, bank) -> None:
+    """The comparison said "Pace: 157.9 → 162.1wpm", "Key points covered: 0.0 → 3.0" and ran the
+    gained key points together as "….; …"."""
+    from tests.ui.fakes import make_services
+    from voiceprep.ui import history_adapter
+    from voiceprep.ui.controller import State
+    from voiceprep.ui.main_window import MainWindow
+
+    services = make_services(tmp_path, bank)
+    services.open_store = history_adapter.open_store
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show()
+    w.after_show()
+    q = bank.questions[0]
+    for text in ("I like it.", "I would start with the member, measure retention and run an experiment."):
+        w.c.start_question(bank, q, typed=True)
+        qtbot.waitUntil(lambda: w.c.state == State.RECORDING, timeout=10000)
+        w.c.submit_typed(text)
+        qtbot.waitUntil(lambda: w.c.state == State.FEEDBACK, timeout=10000)
+    w.show_history()
+    hv = w.history_view
+    hv.table.selectRow(0)
+    text = hv.compare.toPlainText()
+    assert "Since the previous attempt" in text
+    import re
+
+    assert not re.search(r"\d\.0\b", text.split("Transcript")[0]), text
+    assert "Key points gained" in text and ".;" not in text
+    w.close()

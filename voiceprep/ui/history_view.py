@@ -52,6 +52,20 @@ def _num(v: float | None, digits: int = 0) -> str:
 
 
 
+# Decimals each compared metric deserves: counts and percentages are whole, seconds and rates keep one.
+_METRIC_DIGITS = {"fillers_per_min": 1, "longest_pause_s": 1, "answer_s": 0}
+
+
+def _metric(v: float | None, name: str, unit: str) -> str:
+    """"67%", "162 wpm", "3.2/min", "0.7 s", "3": not "66.7%", "162.1wpm", "3.0"."""
+    if v is None:
+        return "\u2013"
+    text = f"{v:.{_METRIC_DIGITS.get(name, 0)}f}"
+    if unit in ("%", "/min"):
+        return text + unit
+    return f"{text} {unit}" if unit else text
+
+
 def _recording_state(path: Any) -> str:
     """"kept", "none" (typed) or, for a file that was moved or deleted, where it was expected."""
     if not path:
@@ -374,12 +388,13 @@ class HistoryView(QWidget):
                 continue
             c = good if m.improved else bad if m.improved is False else ""
             style = f" style='color:{c}'" if c else ""
-            out.append(f"<li{style}>{html.escape(m.label)}: {_num(m.a, 1)} \u2192 {_num(m.b, 1)}{m.unit}</li>")
+            out.append(f"<li{style}>{html.escape(m.label)}: {_metric(m.a, m.name, m.unit)} \u2192 "
+                       f"{_metric(m.b, m.name, m.unit)}</li>")
         out.append("</ul>")
-        if cmp_.gained:
-            out.append(f"<p style='color:{good}'>Gained: " + "; ".join(html.escape(p.text) for p in cmp_.gained) + "</p>")
-        if cmp_.lost:
-            out.append(f"<p style='color:{bad}'>Lost: " + "; ".join(html.escape(p.text) for p in cmp_.lost) + "</p>")
+        for title, points, c in (("Key points gained", cmp_.gained, good), ("Key points lost", cmp_.lost, bad)):
+            if points:  # one per line: joined with "; " they ran into one unreadable paragraph
+                out.append(f"<p style='color:{c}'><b>{title}</b></p><ul>"
+                           + "".join(f"<li style='color:{c}'>{html.escape(p.text)}</li>" for p in points) + "</ul>")
         if cmp_.same_question:
             try:
                 ops = transcript_diff(store, a_id, b_id)
