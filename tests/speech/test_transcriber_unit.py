@@ -64,7 +64,7 @@ def test_load_audio_errors(tmp_path) -> None:  # noqa: ANN001
         load_audio(tmp_path)
     bad = tmp_path / "bad.mp3"
     bad.write_bytes(b"not audio at all")
-    with pytest.raises(SpeechError, match="Could not read audio"):
+    with pytest.raises(SpeechError, match="not audio voiceprep can decode"):
         load_audio(bad)
     arr = load_audio(np.zeros((10,), dtype=np.float64))
     assert arr.dtype == np.float32
@@ -121,3 +121,23 @@ def test_cli_json(espeak, tmp_path, capsys) -> None:  # noqa: ANN001
     assert data["duration_s"] == pytest.approx(len(samples) / rate, abs=0.01)
     assert {"load_s", "transcribe_s"} <= set(data["timings"])
 
+
+
+def test_cli_unreadable_audio_says_what_to_do(tmp_path, capsys) -> None:  # noqa: ANN001
+    bad = tmp_path / "garbage.wav"
+    bad.write_bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8).tobytes())
+    assert main(["transcribe", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "garbage.wav" in err and "wav, flac, mp3" in err
+    assert "Errno" not in err
+
+
+@pytest.mark.model
+def test_cli_silence_is_an_error_not_an_empty_transcript(tmp_path, capsys) -> None:  # noqa: ANN001
+    from voiceprep.speech.audio import write_wav
+
+    wav = tmp_path / "silence.wav"
+    write_wav(wav, np.zeros(16000 * 4, np.float32), 16000)
+    assert main(["transcribe", str(wav), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no speech found" in captured.err

@@ -62,3 +62,13 @@ def test_disk_full_keeps_the_last_whole_write(tmp_path) -> None:  # noqa: ANN001
     assert p.stat().st_size == 44 + 2000  # the partial write was cut off
     assert frames_on_disk(p) == 1000
     w.close()
+
+
+def test_recording_is_readable_only_by_the_user(tmp_path) -> None:  # noqa: ANN001
+    p = tmp_path / "private.wav"
+    p.write_bytes(b"stale")
+    p.chmod(0o644)
+    w = IncrementalWavWriter(p, 16000)
+    w.append(np.zeros(160, np.float32))
+    w.close()
+    assert p.stat().st_mode & 0o777 == 0o600

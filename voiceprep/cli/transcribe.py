@@ -14,8 +14,8 @@ JSON output (``--json``), one object:
   the model), ``vad_s`` (finding speech), ``transcribe_s`` (decoding), ``total_s``.
 - ``filler_prompt`` (bool): whether the verbatim prompt that keeps "um"/"uh" was used.
 
-Exit codes: 0 success; 2 a missing or unreadable file, or a model that cannot be loaded
-(one line on stderr).
+Exit codes: 0 success; 2 a missing or unreadable file, audio with no speech in it, or a model
+that cannot be loaded (one line on stderr).
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         transcript = transcriber.transcribe(audio)
     except SpeechError as exc:
         raise CliError(str(exc).rstrip(".")) from exc
+    if not transcript.words:
+        raise CliError(f"no speech found in {audio} (is it silent, or is the microphone muted?)")
     if args.json:
         data = transcript.to_dict()
         data["filler_prompt"] = not args.no_filler_prompt

@@ -83,7 +83,10 @@ def load_audio(audio: Path | str | np.ndarray) -> np.ndarray:
 
         return decode_audio(str(path), sampling_rate=WHISPER_RATE)
     except Exception as exc:  # noqa: BLE001 - PyAV raises many error types for bad media
-        raise SpeechError(f"Could not read audio from {path}: {exc}") from exc
+        raise SpeechError(
+            f"Could not read {path.name}: it is not audio voiceprep can decode"
+            " (use wav, flac, mp3, m4a, ogg or another common format)."
+        ) from exc
 
 
 class WhisperTranscriber:

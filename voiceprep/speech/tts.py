@@ -104,8 +104,8 @@ class _SyncEspeak:
             from pyttsx3.drivers import _espeak
         except Exception as exc:  # noqa: BLE001 - OSError/RuntimeError when libespeak-ng is missing
             raise NoTtsEngine(
-                "Text-to-speech is unavailable: espeak-ng was not found (install the espeak-ng"
-                f" package). Questions are shown as text instead. ({exc})"
+                "Text-to-speech is unavailable: espeak-ng was not found. Install it"
+                " (Debian/Ubuntu: sudo apt-get install espeak-ng); until then questions are shown as text."
             ) from exc
         rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000)
         if rate <= 0:
@@ -217,9 +217,8 @@ def _init_engine() -> Any:
         engine = pyttsx3.init()
     except Exception as exc:  # noqa: BLE001 - RuntimeError/OSError when espeak-ng is missing
         raise NoTtsEngine(
-            "Text-to-speech is unavailable: no speech engine was found"
-            " (on Linux install espeak-ng). Questions are shown as text instead."
-            f" ({exc})"
+            "Text-to-speech is unavailable: no speech engine was found (on Linux install espeak-ng:"
+            " sudo apt-get install espeak-ng); until then questions are shown as text."
         ) from exc
     _silence_driver_prints()
     return engine

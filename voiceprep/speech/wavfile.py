@@ -44,7 +44,10 @@ class IncrementalWavWriter:
             "pid": os.getpid(),
         }
         marker_path(self.path).write_text(json.dumps(marker), encoding="utf-8")
-        self._fh = open(self.path, "wb", buffering=0)  # noqa: SIM115 - lives as long as the writer
+        # A recording is the user's voice: readable by them only (0600), like the history database.
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # the mode above is ignored when the file already existed
+        self._fh = os.fdopen(fd, "wb", buffering=0)  # noqa: SIM115 - lives as long as the writer
         self._fh.write(wav_header(self.rate, 0))
         self._sync()
 
