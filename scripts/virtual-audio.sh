@@ -30,7 +30,9 @@ PA
   echo "export PULSE_SERVER=$PULSE_SERVER PULSE_RUNTIME_PATH=$DIR"
   ;;
 stop)
-  pactl info >/dev/null 2>&1 && pactl exit 2>/dev/null || true
+  # --disallow-exit (so no test client can end the server) also refuses 'pactl exit': use the pid.
+  pulseaudio --kill 2>/dev/null || { [[ -f $DIR/pid ]] && kill "$(cat "$DIR/pid")" 2>/dev/null; } || true
+  for _ in $(seq 30); do pactl info >/dev/null 2>&1 || break; sleep 0.1; done
   ;;
 *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac

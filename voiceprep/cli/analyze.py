@@ -135,7 +135,7 @@ def format_report(r: "AnswerReport", prompt: str = "") -> str:
     if r.coverage.embedding_error and r.coverage.method == "cues-only":
         out.append(f"          note: {r.coverage.embedding_error}")
     for p in r.coverage.points:
-        out.append(f"  {mark.get(p.status, '[?]')} {p.id}: {p.status} ({p.confidence:.0%})")
+        out.append(f"  {mark.get(p.status, '[?]')} {p.id}: {p.status} (confidence {p.confidence:.0%})")
         if p.evidence is not None:
             at = f" at {_t(p.evidence.start)}" if p.evidence.start is not None else ""
             out.append(f'        "{_clip(p.evidence.text, 100)}"{at}')
