@@ -153,7 +153,7 @@ VARIANTS += (
     Variant("topical w2 dropout + cue-or-sim fit", TOPICAL, dropout=2, cue_or_sim="fit"),
 )
 # fourth round (184 answers, 14 questions): evidence strength (one generic cue is not enough)
-_R3 = ("old + dismiss w2 dropout", OLD + DISMISS_FEATURES)
+_R3 = (OLD + DISMISS_FEATURES,)  # the round-3 shipped features
 VARIANTS += (
     Variant("R4 generic-df 2", *_R3, dropout=2, cue_or_sim="fit", generic_df=2),
     Variant("R4 generic-df 3", *_R3, dropout=2, cue_or_sim="fit", generic_df=3),
