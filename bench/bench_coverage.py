@@ -79,6 +79,10 @@ class Variant:
     generic_df: int | None = None  # coverage.CoverageModel.generic_df (evidence-strength rule)
     generic_sim: str | None = None  # "fit": see generic_sim_threshold
     min_points: int = 0  # coverage.CoverageModel.min_points (answer-level topicality gate)
+    pair_span: int | None = None  # coverage.CoverageModel.pair_span
+    min_strong: int = 0  # coverage.CoverageModel.min_strong
+    weak_per_point: bool = True  # coverage.CoverageModel.weak_per_point
+    rule_threshold: bool = False  # choose the covered threshold on predictions with the rules applied
 
 
 OLD = CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES  # the previously shipped feature set
@@ -164,8 +168,45 @@ VARIANTS += (
     Variant("R4 generic-df 2 + cue-window sim + min 2 points", *_R3, dropout=2, cue_or_sim="fit", generic_df=2,
             generic_sim="fit", min_points=2),
     Variant("R4 shipped-r3 + min 2 points", *_R3, dropout=2, cue_or_sim="fit", min_points=2),
+    # added after the first round-4 figures (two generic cues anywhere in a long answer, and rare
+    # words such as "mentor*", "onboarding" said in small talk, still covered points)
+    Variant("R4b df2 sim min2 pairs-close", *_R3, dropout=2, cue_or_sim="fit", generic_df=2, generic_sim="fit",
+            min_points=2, pair_span=25),
+    Variant("R4b df2 sim min2 no-pairs", *_R3, dropout=2, cue_or_sim="fit", generic_df=2, generic_sim="fit",
+            min_points=2, pair_span=0),
+    Variant("R4b df2 sim strong2", *_R3, dropout=2, cue_or_sim="fit", generic_df=2, generic_sim="fit", min_strong=2),
+    Variant("R4b df2 sim strong2 pairs-close", *_R3, dropout=2, cue_or_sim="fit", generic_df=2, generic_sim="fit",
+            min_strong=2, pair_span=25),
+    Variant("R4b df3 sim strong2 pairs-close", *_R3, dropout=2, cue_or_sim="fit", generic_df=3, generic_sim="fit",
+            min_strong=2, pair_span=25),
+    Variant("R4b df2 sim strong3 pairs-close", *_R3, dropout=2, cue_or_sim="fit", generic_df=2, generic_sim="fit",
+            min_strong=3, pair_span=25),
+    Variant("R4b df3 sim strong3 pairs-close", *_R3, dropout=2, cue_or_sim="fit", generic_df=3, generic_sim="fit",
+            min_strong=3, pair_span=25),
+    Variant("R4b r3 + strong2", *_R3, dropout=2, cue_or_sim="fit", min_strong=2),
+    # the covered threshold chosen with the rules applied (they remove many true positives too,
+    # so the model's own threshold, chosen without them, is too high)
+    Variant("R4c df2 sim strong2 rt", *_R3, dropout=2, cue_or_sim="fit", generic_df=2, generic_sim="fit", min_strong=2,
+            rule_threshold=True),
+    Variant("R4c df2 sim strong2 pairs-close rt", *_R3, dropout=2, cue_or_sim="fit", generic_df=2, generic_sim="fit",
+            min_strong=2, pair_span=25, rule_threshold=True),
+    Variant("R4c df3 sim strong2 pairs-close rt", *_R3, dropout=2, cue_or_sim="fit", generic_df=3, generic_sim="fit",
+            min_strong=2, pair_span=25, rule_threshold=True),
+    Variant("R4c df2 sim min2 pairs-close rt", *_R3, dropout=2, cue_or_sim="fit", generic_df=2, generic_sim="fit",
+            min_points=2, pair_span=25, rule_threshold=True),
+    Variant("R4c r3 rt", *_R3, dropout=2, cue_or_sim="fit", rule_threshold=True),
+    # the evidence-strength rule as an answer-level gate only (points of an answer with two
+    # strongly evidenced points may be covered on a generic cue)
+    Variant("R4d gate-only df2 sim strong2 pairs-close", *_R3, dropout=2, cue_or_sim="fit", generic_df=2,
+            generic_sim="fit", min_strong=2, pair_span=25, weak_per_point=False),
+    Variant("R4d gate-only df2 sim strong2", *_R3, dropout=2, cue_or_sim="fit", generic_df=2,
+            generic_sim="fit", min_strong=2, weak_per_point=False),
+    Variant("R4d gate-only df2 sim strong3 pairs-close", *_R3, dropout=2, cue_or_sim="fit", generic_df=2,
+            generic_sim="fit", min_strong=3, pair_span=25, weak_per_point=False),
+    Variant("R4d gate-only df3 sim strong3 pairs-close", *_R3, dropout=2, cue_or_sim="fit", generic_df=3,
+            generic_sim="fit", min_strong=3, pair_span=25, weak_per_point=False),
 )
-ROUND4 = ("cues-any (rule)", "old + dismiss w2 dropout + cue-or-sim fit", *(v.name for v in VARIANTS if v.name.startswith("R4 ")))
+ROUND4 = ("cues-any (rule)", "old + dismiss w2 dropout + cue-or-sim fit", *(v.name for v in VARIANTS if v.name.startswith("R4")))
 # the variants compared in the third round (128 answers); the rest are kept for the record
 ROUND3 = ("cues-any (rule)", "no-cue features w2", "old features w2 dropout", "topical length w2 dropout",
           *(v.name for v in VARIANTS[VARIANTS.index(next(v for v in VARIANTS if v.name == "topical + dismiss w2 dropout")):]))
@@ -297,11 +338,28 @@ def fit(train: list[cal.Labelled], v: Variant, positive: tuple[str, ...]) -> dic
         w, b, m, s = cal.fit_logistic(X, y, l2=v.l2)
         oof = cal.predict(X, w, b, m, s)
     w, b, m, s = cal.fit_logistic(X, y, l2=v.l2)
+    cos = cue_or_sim_threshold(train, v) if v.cue_or_sim == "fit" else v.cue_or_sim
+    gsim = generic_sim_threshold(train, v) if v.generic_sim == "fit" else None
+    if v.rule_threshold and positive == ("covered",):  # the threshold for the decision as a whole
+        oof = np.where(_blocked(aug, meta, v, cos, gsim), 0.0, oof)
     return {"w": w, "b": b, "m": m, "s": s, "t": cal.best_threshold(oof, y),
             "floor": _topic_floor(train) if v.topic_floor else None,
             "gate": topic_gate(train) if v.topic_gate else None,
-            "cue_or_sim": cue_or_sim_threshold(train, v) if v.cue_or_sim == "fit" else v.cue_or_sim,
-            "generic_sim": generic_sim_threshold(train, v) if v.generic_sim == "fit" else None}
+            "cue_or_sim": cos, "generic_sim": gsim}
+
+
+def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | None, gsim: float | None) -> np.ndarray:
+    """Per row of ``meta``: whether the non-fitted rules (as coverage.decide applies them) forbid `covered`."""
+    rule = CoverageModel(None, None, v.sizes, cue_or_sim=cos, generic_df=v.generic_df,  # type: ignore[arg-type]
+                         generic_sim=gsim, min_points=v.min_points, pair_span=v.pair_span, min_strong=v.min_strong,
+                         weak_per_point=v.weak_per_point)
+    idx = {id(it): {p.point.id: i for i, p in enumerate(it.signals.points)} for it in items}
+    sigs = {id(it): cal.with_windows(it.signals, v.sizes) for it in items}
+    gate = {id(it): gated(sigs[id(it)], rule) for it in items}
+    return np.array([(v.dismiss_rule and dismiss_blocked(sigs[id(it)], idx[id(it)][pid]))
+                     or lacks_evidence(sigs[id(it)], idx[id(it)][pid], rule)
+                     or (v.weak_per_point and weak_evidence(sigs[id(it)], idx[id(it)][pid], rule)) or gate[id(it)]
+                     for it, pid in meta], dtype=bool)
 
 
 SYNTH: list[cal.Labelled] = []  # the long off-topic answers, set by main()
@@ -335,7 +393,7 @@ def generic_sim_threshold(train: list[cal.Labelled], v: Variant) -> float | None
     for it in pool:
         sig = cal.with_windows(it.signals, v.sizes)
         for i, p in enumerate(sig.points):
-            if p.exact and not strong_cue(sig, i, v.generic_df or 0):
+            if p.exact and not strong_cue(sig, i, v.generic_df or 0, v.pair_span):
                 best = max(best, _cue_window_sim(sig, p))
     return round(best + 0.01, 3)
 
@@ -378,16 +436,8 @@ def statuses(cov: dict, anyp: dict, items: list[cal.Labelled], v: Variant) -> tu
     if cov.get("gate") is not None:
         gate = {id(it): topical_share(it.signals)[0] < cov["gate"] for it in items}
         pc = np.where([gate[id(it)] for it, _ in meta], 0.0, pc)
-    if v.dismiss_rule or cov.get("cue_or_sim") is not None or v.generic_df is not None or v.min_points:
-        idx = {id(it): {p.point.id: i for i, p in enumerate(it.signals.points)} for it in items}
-        rule = CoverageModel(None, None, v.sizes, cue_or_sim=cov.get("cue_or_sim"), generic_df=v.generic_df,  # type: ignore[arg-type]
-                             generic_sim=cov.get("generic_sim"), min_points=v.min_points)
-        sigs = {id(it): cal.with_windows(it.signals, v.sizes) for it in items}
-        gate = {id(it): gated(sigs[id(it)], rule) for it in items}
-        pc = np.where([(v.dismiss_rule and dismiss_blocked(sigs[id(it)], idx[id(it)][pid]))
-                       or lacks_evidence(sigs[id(it)], idx[id(it)][pid], rule)
-                       or weak_evidence(sigs[id(it)], idx[id(it)][pid], rule) or gate[id(it)]
-                       for it, pid in meta], 0.0, pc)
+    if v.dismiss_rule or cov.get("cue_or_sim") is not None or v.generic_df is not None or v.min_points or v.min_strong:
+        pc = np.where(_blocked(items, meta, v, cov.get("cue_or_sim"), cov.get("generic_sim")), 0.0, pc)
     out = ["covered" if c >= cov["t"] else "partial" if a >= anyp["t"] or (v.cue_partial and e) else "missed"
            for c, a, e in zip(pc, pa, exact)]
     return out, meta
@@ -508,7 +558,7 @@ def write_model(items: list[cal.Labelled], v: Variant, results: dict, path: Path
             cal.to_logistic(var.names, cov["w"], cov["b"], cov["m"], cov["s"], cov["t"]),
             cal.to_logistic(var.names, anyp["w"], anyp["b"], anyp["m"], anyp["s"], anyp["t"]),
             var.sizes, cov["floor"], var.cue_partial, cov.get("gate"), var.dismiss_rule, cov.get("cue_or_sim"),
-            var.generic_df, cov.get("generic_sim"), var.min_points,
+            var.generic_df, cov.get("generic_sim"), var.min_points, var.pair_span, var.min_strong, var.weak_per_point,
         ).to_dict()
     doc = {
         "about": "Coverage model fitted by bench/bench_coverage.py --write on every answer of tests/data/coverage "
@@ -613,7 +663,7 @@ def choose_round4(fitted: list[Variant], results: dict) -> Variant:
         ok = [v for v in fitted if (n_off(v), results[v.name]["long_off_topic"]["with_covered"]) == least]
     top = max(results[v.name]["criterion"] for v in ok)
     near = [v for v in ok if results[v.name]["criterion"] >= top - TIE]
-    rules = lambda v: (v.generic_df is not None) + (v.generic_sim is not None) + bool(v.min_points)  # noqa: E731
+    rules = lambda v: (v.generic_df is not None) + (v.generic_sim is not None) + bool(v.min_points) + bool(v.min_strong) + (v.pair_span is not None) + v.weak_per_point  # noqa: E731
     return min(near, key=lambda v: (results[v.name]["long_off_topic"]["with_covered"], rules(v), -results[v.name]["criterion"]))
 
 

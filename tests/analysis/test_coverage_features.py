@@ -119,3 +119,40 @@ def test_cue_or_similarity_rule(sim: float, exact: bool, lacking: bool) -> None:
     status = decide(sig, model, Transcript.from_text(TEXT)).points[0].status
     assert status == ("partial" if lacking else "covered")
     assert CoverageModel.from_dict(model.to_dict()) == model
+
+
+# ---- round 4: cue specificity from the bank, and the evidence gate ----
+
+
+def _bank_question(ref: str):
+    from pathlib import Path
+
+    from voiceprep.bank.loader import load_banks
+
+    root = Path(__file__).resolve().parents[2]
+    return load_banks(root / "questions").resolve(ref)
+
+
+@pytest.mark.parametrize(
+    "ref, point, cue, generic",
+    [
+        ("netflix-pm/autonomous-decision", "impact", "impact", True),  # the word is all over the bank
+        ("netflix-pm/autonomous-decision", "impact", "learned", True),
+        ("netflix-pm/home-discovery", "define-problem", "browse abandon*", False),
+        ("general-behavioral/receiving-feedback", "result", "since then", True),  # stop words only
+        ("general-behavioral/receiving-feedback", "the-feedback", "criticism", False),
+    ],
+)
+def test_cue_specificity_comes_from_the_bank(ref: str, point: str, cue: str, generic: bool) -> None:
+    from voiceprep.analysis.coverage import cue_frequencies
+
+    bank, q = _bank_question(ref)
+    df = cue_frequencies(q, bank.questions)[point][cue]
+    assert (df >= 2) is generic, df
+
+
+def test_cue_specificity_needs_the_other_questions() -> None:
+    from voiceprep.analysis.coverage import cue_frequencies
+
+    _, q = _bank_question("netflix-pm/autonomous-decision")
+    assert cue_frequencies(q, ()) == {}

@@ -621,12 +621,22 @@ class CoverageModel:
     # answer-level topicality: fewer than this many of the question's points with any evidence
     # (an exact cue hit or a window SUB_THRESHOLD similar) and nothing is "covered"
     min_points: int = 0
+    # two distinct generic cues count as strong evidence only this many tokens apart at most
+    # (None: anywhere in the answer; 0: never)
+    pair_span: int | None = None
+    # fewer than this many points with strong evidence (not :func:`weak_evidence`, and a cue or
+    # a window ``cue_or_sim`` similar) and nothing is "covered": a real answer makes several
+    min_strong: int = 0
+    # False: the evidence-strength rule only feeds the answer-level gate (``min_strong``); a
+    # point of an answer that passes it may be covered on a generic cue
+    weak_per_point: bool = True
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
                 "topic_floor": self.topic_floor, "cue_partial": self.cue_partial, "topic_gate": self.topic_gate,
                 "dismiss_rule": self.dismiss_rule, "cue_or_sim": self.cue_or_sim, "generic_df": self.generic_df,
-                "generic_sim": self.generic_sim, "min_points": self.min_points}
+                "generic_sim": self.generic_sim, "min_points": self.min_points,
+                "pair_span": self.pair_span, "min_strong": self.min_strong, "weak_per_point": self.weak_per_point}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
@@ -634,7 +644,9 @@ class CoverageModel:
                    tuple(d.get("windows", DEFAULT_WINDOWS)), d.get("topic_floor"),  # type: ignore[arg-type]
                    bool(d.get("cue_partial", False)), d.get("topic_gate"),  # type: ignore[arg-type]
                    bool(d.get("dismiss_rule", False)), d.get("cue_or_sim"),  # type: ignore[arg-type]
-                   d.get("generic_df"), d.get("generic_sim"), int(d.get("min_points", 0) or 0))  # type: ignore[arg-type]
+                   d.get("generic_df"), d.get("generic_sim"), int(d.get("min_points", 0) or 0),  # type: ignore[arg-type]
+                   d.get("pair_span"), int(d.get("min_strong", 0) or 0),  # type: ignore[arg-type]
+                   bool(d.get("weak_per_point", True)))
 
 
 def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -647,10 +659,10 @@ def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
     return p.sims is None or not len(p.sims) or float(p.sims.max()) < model.cue_or_sim
 
 
-def strong_cue(sig: AnswerSignals, i: int, generic_df: int) -> bool:
+def strong_cue(sig: AnswerSignals, i: int, generic_df: int, pair_span: int | None = None) -> bool:
     """Cue evidence that does not rest on one generic word: a specific cue (its rarest word in
     fewer than ``generic_df`` of the bank's other questions), a cue group, or two distinct cues at
-    two places."""
+    two places (at most ``pair_span`` tokens apart; None: anywhere, 0: pairs do not count)."""
     p = sig.points[i]
     exact = p.exact
     if not exact:
@@ -660,7 +672,12 @@ def strong_cue(sig: AnswerSignals, i: int, generic_df: int) -> bool:
     plain = [h for h in exact if h in p.hits]
     if any(p.cue_df.get(h.cue, 0) < generic_df for h in plain):
         return True
-    return len({h.cue for h in plain}) >= 2 and _spans(plain) >= 2
+    if pair_span == 0:
+        return False
+    if pair_span is None:
+        return len({h.cue for h in plain}) >= 2 and _spans(plain) >= 2
+    return any(a.cue != b.cue and b.tok_start >= a.tok_end and b.tok_start - a.tok_start <= pair_span
+               for a in plain for b in plain)
 
 
 def weak_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -669,7 +686,7 @@ def weak_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
     if model.generic_df is None:
         return False
     p = sig.points[i]
-    if not p.exact or strong_cue(sig, i, model.generic_df):
+    if not p.exact or strong_cue(sig, i, model.generic_df, model.pair_span):
         return False
     if p.sims is not None and len(p.sims):
         if model.cue_or_sim is not None and float(p.sims.max()) >= model.cue_or_sim:
@@ -685,8 +702,18 @@ def points_with_evidence(sig: AnswerSignals) -> int:
     return sum(1 for p in sig.points if p.exact or (p.sims is not None and len(p.sims) and float(p.sims.max()) >= SUB_THRESHOLD))
 
 
+def strong_points(sig: AnswerSignals, model: CoverageModel) -> int:
+    """Points with evidence that passes the cue-or-similarity and evidence-strength rules."""
+    return sum(1 for i, p in enumerate(sig.points)
+               if (p.exact or (model.cue_or_sim is not None and p.sims is not None and len(p.sims)
+                               and float(p.sims.max()) >= model.cue_or_sim))
+               and not weak_evidence(sig, i, model))
+
+
 def gated(sig: AnswerSignals, model: CoverageModel) -> bool:
     """Whether the answer is off topic for the model's gates (nothing can be covered)."""
+    if model.min_strong and strong_points(sig, model) < model.min_strong:
+        return True
     if model.min_points and points_with_evidence(sig) < model.min_points:
         return True
     if model.topic_floor is not None and sig.topic_sim is not None and sig.topic_sim < model.topic_floor:
@@ -740,7 +767,7 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
         pc = 0.0 if empty else model.covered.prob(features(sig, i, model.covered.names))
         pa = 0.0 if empty else max(pc, model.any.prob(features(sig, i, model.any.names)))
         blocked = not empty and ((model.dismiss_rule and dismiss_blocked(sig, i)) or lacks_evidence(sig, i, model)
-                                 or weak_evidence(sig, i, model))
+                                 or (model.weak_per_point and weak_evidence(sig, i, model)))
         if pc >= model.covered.threshold and not off_topic and not blocked:
             status, conf = "covered", pc
         elif pa >= model.any.threshold:
