@@ -698,7 +698,7 @@ def main() -> int:
         text = json.dumps(out, indent=1)
         print(text)
         if args.save:
-            name = "coverage-holdout2-results.json" if args.holdout2 else "coverage-holdout-results.json"
+            name = f"{folder.name}-results.json"  # coverage-holdout-, coverage-holdout2-, coverage-holdout3-results.json
             (RESULTS / name).write_text(text + "\n", encoding="utf-8")
         return 0
     t0 = time.perf_counter()

@@ -67,3 +67,46 @@ def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
 # ---- held-out sets: the second (tests/data/coverage-holdout2) was scored once in round 3 (F1 0.794,
 # 6 of 8 off-topic answers with a covered point; README) and is development data since round 4;
 # the third is scored once after the round-4 method was frozen (see below) ----
+
+HOLDOUT3 = ROOT / "tests" / "data" / "coverage-holdout3"
+# measured in the one run of the frozen round-4 method (commit 1783716): F1 0.720 (P 0.906,
+# R 0.598), 56 answers, 287 labels, 0 of 8 off-topic answers with a covered point. The floor
+# leaves 0.02 for numeric drift across onnxruntime builds.
+HOLDOUT3_F1_FLOOR = 0.70
+TARGET_F1 = 0.85
+
+
+@pytest.fixture(scope="module")
+def holdout3_predictions():
+    if not any(HOLDOUT3.glob("*.json")):
+        pytest.skip("no third held-out set")
+    return [(a, _statuses(b, q, a)) for b, q, a in _answers(HOLDOUT3)]
+
+
+def _covered_f1(predictions) -> tuple[float, float, float]:
+    tp = fp = fn = 0
+    for a, pred in predictions:
+        for pid, label in a["labels"].items():
+            got, want = pred[pid] == "covered", label == "covered"
+            tp += got and want
+            fp += got and not want
+            fn += want and not got
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return precision, recall, 2 * precision * recall / max(precision + recall, 1e-9)
+
+
+def test_covered_f1_on_holdout3_meets_the_floor(holdout3_predictions) -> None:
+    p, r, f1 = _covered_f1(holdout3_predictions)
+    assert f1 >= HOLDOUT3_F1_FLOOR, (p, r, f1)
+
+
+def test_no_off_topic_holdout3_answer_has_a_covered_point(holdout3_predictions) -> None:
+    off = [(a["id"], pred) for a, pred in holdout3_predictions if a["kind"] == "off-topic"]
+    assert len(off) >= 4
+    assert [(i, p) for i, p in off if "covered" in p.values()] == []
+
+
+@pytest.mark.xfail(strict=True, reason="known failure, measured: F1 0.720 on holdout 3 (recall 0.60: average "
+                                       "answers that make points with generic words lose them to the evidence gate)")
+def test_covered_f1_on_holdout3_meets_the_target(holdout3_predictions) -> None:
+    assert _covered_f1(holdout3_predictions)[2] >= TARGET_F1
