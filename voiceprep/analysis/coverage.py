@@ -14,7 +14,10 @@ A small logistic model over these signals (:class:`CoverageModel`), fitted by
 ``bench/bench_coverage.py --write`` on every labelled answer of the development data (chosen by
 leave-one-question-out cross-validation, trained with cue dropout), turns them into P(covered)
 and P(at least partial); a point is covered only with an exact cue hit or a window similar
-enough that off-topic talk never reached it (``cue_or_sim``). The fitted numbers ship in
+enough that off-topic talk never reached it (``cue_or_sim``), and only in an answer where at
+least two points have *strong* evidence (a cue that is rare across the bank's questions, a cue
+group, two cues close together, or a window similar enough: :func:`strong_points`; a single
+generic word such as "impact" in a "tell me about yourself" answer covers nothing). The fitted numbers ship in
 ``assets/analysis/coverage-calibration.json``. Without the embedding model a cue-only model from
 the same file is used and the report says so. Other signals here (relative similarity, prompt
 margin, topical length, background topicality, ...) were measured and are not in the shipped model.
