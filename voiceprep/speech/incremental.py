@@ -67,7 +67,7 @@ class IncrementalTranscriber:
         poll_s: float = 0.5,
         min_pause_s: float = 0.6,
         min_commit_s: float = 3.0,
-        max_pending_s: float = 12.0,
+        max_pending_s: float = 6.0,
     ) -> None:
         self.transcriber = transcriber
         self.source = source
