@@ -262,8 +262,6 @@ class AnswerReport:
     def point(self, point_id: str) -> PointResult | None:
         return next((p for p in self.coverage.points if p.id == point_id), None)
 
-    def annotations_for_word(self, index: int) -> list[Annotation]:
-        return [a for a in self.annotations if a.word_start <= index < a.word_end]
 
 
 def _round_floats(v: Any) -> Any:

@@ -98,7 +98,3 @@ def _cut(tokens: list[Token], a: int, b: int, max_tokens: int) -> list[Sentence]
     if b > a:
         out.append(Sentence(a, b))
     return out
-
-
-def span_text(transcript: Transcript, word_start: int, word_end: int) -> str:
-    return " ".join(w.text.strip() for w in transcript.words[word_start:word_end]).strip()

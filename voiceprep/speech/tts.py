@@ -194,14 +194,6 @@ class Pyttsx3Synthesizer:
         return self._submit(job)
 
 
-def synthesize_to_file(text: str, voice: str | None, rate_wpm: int, path: str) -> None:
-    """One synthesis with a fresh engine (run in a child process: see ProcessSynthesizer)."""
-    engine = _init_engine()
-    _apply(engine, voice, rate_wpm)
-    engine.save_to_file(text, path)
-    engine.runAndWait()
-
-
 def _apply(engine: Any, voice: str | None, rate_wpm: int) -> None:
     if voice:
         engine.setProperty("voice", voice)

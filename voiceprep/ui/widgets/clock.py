@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from voiceprep.ui.style import colour, fmt_clock, scaled_font
 
@@ -58,18 +58,3 @@ class TargetClock(QWidget):
         self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {chunk}; }}")
         self.setAccessibleDescription(
             f"{fmt_clock(seconds)} of {fmt_clock(self._target)}" + (" - over target" if level == "over" else ""))
-
-
-class InlineStat(QWidget):
-    """"Label: value" pair used in summaries."""
-
-    def __init__(self, label: str, value: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel(label)
-        self.value = QLabel(value)
-        self.value.setFont(scaled_font(self, 1.0, bold=True))
-        lay.addWidget(self.label)
-        lay.addWidget(self.value)
-        lay.addStretch(1)
