@@ -3,7 +3,7 @@
 A background thread polls the growing recording, finds stretches of speech that have ended
 (followed by a pause, by Silero VAD), and decodes them with the same chunk decoder the one-pass
 transcriber uses; times are absolute (seconds from the start of the recording). If the speaker
-never pauses, a stretch is cut at its quietest moment once it reaches ``max_pending_s``. On
+never pauses, a stretch is cut at its quietest moment once it reaches ``max_pending_s`` (6 s). On
 :meth:`IncrementalTranscriber.finish` only the not-yet-committed tail is decoded, and the
 result is one :class:`Transcript` of the same shape a one-pass transcription gives.
 """
