@@ -83,7 +83,8 @@ def analyze(
     models = cov.load_models(options.calibration)
     model = models["embeddings"] if embedder is not None else models["cues"]
     needed = frozenset(model.covered.names) | frozenset(model.any.names) | (
-        frozenset({"topic_gate"}) if model.topic_gate is not None else frozenset())
+        frozenset({"topic_gate"}) if model.topic_gate is not None else frozenset()) | (
+        frozenset({"topic_margin"}) if model.margin_open is not None else frozenset())
     signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error, bank.questions, needed)
     report.coverage = cov.decide(signals, model, transcript)
 

@@ -633,13 +633,21 @@ class CoverageModel:
     # False: the evidence-strength rule only feeds the answer-level gate (``min_strong``); a
     # point of an answer that passes it may be covered on a generic cue
     weak_per_point: bool = True
+    # round 5: an answer that fails ``min_strong`` still opens when it is about *this* question
+    # (whole-answer similarity to it beats every other question of the bank by ``margin_open``:
+    # ``AnswerSignals.topic_margin``) and has at least ``margin_min_strong`` strong points. Short,
+    # plain answers make their points in generic words; "tell me about yourself" talk is closer to
+    # another question (or to none) than to this one.
+    margin_open: float | None = None
+    margin_min_strong: int = 1
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
                 "topic_floor": self.topic_floor, "cue_partial": self.cue_partial, "topic_gate": self.topic_gate,
                 "dismiss_rule": self.dismiss_rule, "cue_or_sim": self.cue_or_sim, "generic_df": self.generic_df,
                 "generic_sim": self.generic_sim, "min_points": self.min_points,
-                "pair_span": self.pair_span, "min_strong": self.min_strong, "weak_per_point": self.weak_per_point}
+                "pair_span": self.pair_span, "min_strong": self.min_strong, "weak_per_point": self.weak_per_point,
+                "margin_open": self.margin_open, "margin_min_strong": self.margin_min_strong}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
@@ -649,7 +657,8 @@ class CoverageModel:
                    bool(d.get("dismiss_rule", False)), d.get("cue_or_sim"),  # type: ignore[arg-type]
                    d.get("generic_df"), d.get("generic_sim"), int(d.get("min_points", 0) or 0),  # type: ignore[arg-type]
                    d.get("pair_span"), int(d.get("min_strong", 0) or 0),  # type: ignore[arg-type]
-                   bool(d.get("weak_per_point", True)))
+                   bool(d.get("weak_per_point", True)), d.get("margin_open"),  # type: ignore[arg-type]
+                   int(d.get("margin_min_strong", 1) or 0))
 
 
 def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -715,8 +724,11 @@ def strong_points(sig: AnswerSignals, model: CoverageModel) -> int:
 
 def gated(sig: AnswerSignals, model: CoverageModel) -> bool:
     """Whether the answer is off topic for the model's gates (nothing can be covered)."""
-    if model.min_strong and strong_points(sig, model) < model.min_strong:
-        return True
+    if model.min_strong:
+        n = strong_points(sig, model)
+        if n < model.min_strong and not (model.margin_open is not None and sig.topic_margin is not None
+                                         and sig.topic_margin >= model.margin_open and n >= model.margin_min_strong):
+            return True
     if model.min_points and points_with_evidence(sig) < model.min_points:
         return True
     if model.topic_floor is not None and sig.topic_sim is not None and sig.topic_sim < model.topic_floor:
