@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import time
 
 from voiceprep.analysis import coverage as cov
@@ -21,7 +23,7 @@ from voiceprep.analysis.report import (
 )
 from voiceprep.analysis.structure import analyse_structure
 from voiceprep.analysis.text import Token, tokenize
-from voiceprep.analysis.transcript import Transcript
+from voiceprep.analysis.transcript import Transcript, Word
 from voiceprep.bank.model import Bank, Question
 
 HEDGE_DENSITY_WARN = 3.0  # hedges per 100 words
@@ -39,6 +41,7 @@ def analyze(
     (every point missed); a missing embedding model gives cue-only coverage, flagged."""
     options = options or AnalysisOptions()
     t_start = time.perf_counter()
+    transcript = _finite_times(transcript)
     tokens = tokenize(transcript)
     filler_hits = find_fillers(tokens, options.fillers)
     filler_tokens = {k for h in filler_hits for k in range(h.tok_start, h.tok_end)}
@@ -95,6 +98,21 @@ def analyze(
     report.annotations = _annotations(report)
     report.analysis_ms = (time.perf_counter() - t_start) * 1000.0
     return report
+
+
+def _finite_times(transcript: Transcript) -> Transcript:
+    """A NaN or infinite word time (a corrupt file) becomes None, so the report is valid JSON and
+    the answer is analysed as untimed rather than with nonsense rates."""
+
+    def ok(v: float | None) -> float | None:
+        return v if v is None or math.isfinite(v) else None
+
+    if all(ok(w.start) == w.start and ok(w.end) == w.end for w in transcript.words) and (
+        ok(transcript.duration_s) == transcript.duration_s
+    ):
+        return transcript
+    words = tuple(Word(w.text, ok(w.start), ok(w.end), w.probability) for w in transcript.words)
+    return dataclasses.replace(transcript, words=words, duration_s=ok(transcript.duration_s))
 
 
 def _item(h: Hit, tokens: list[Token], transcript: Transcript) -> FillerItem:

@@ -19,6 +19,7 @@ from voiceprep.analysis.report import Pace, PaceWindow, Pause, Pauses, Timing
 from voiceprep.analysis.transcript import Transcript
 
 MIN_RATE_SPAN_S = 1.0  # below this a per-minute rate is noise (and can overflow): reported as None
+MAX_WINDOWS = 500  # rolling-pace windows at most (a 20-minute answer at 5 s steps has 237)
 
 
 def timed_words(transcript: Transcript) -> list[tuple[int, float, float]]:
@@ -82,11 +83,11 @@ def pace(
     if dur <= window_s:
         res.series = [PaceWindow(t0, t1, res.wpm, len(mids))]
     else:
-        starts = []
-        a = t0
-        while a + window_s <= t1 + 1e-9:
-            starts.append(a)
-            a += step_s
+        # by index, not by repeated addition (which stalls at large times), and at most
+        # MAX_WINDOWS windows however long the span (a corrupt time must not eat the memory)
+        step = max(step_s, (dur - window_s) / MAX_WINDOWS)
+        n = int((dur - window_s) / step + 1e-9) + 1
+        starts = [t0 + k * step for k in range(n)]
         if starts[-1] + window_s < t1 - 1e-9:  # end on a full window rather than a noisy short tail
             starts.append(t1 - window_s)
         for a in starts:

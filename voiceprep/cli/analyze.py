@@ -86,10 +86,27 @@ def read_input(path: Path, settings: object | None = None) -> "Transcript":
                     t = Transcript.from_text(t.text, source="json")
             except (ValueError, KeyError, TypeError) as exc:
                 raise CliError(f"not a transcript JSON file: {path} ({exc})") from exc
+            _check_times(t, path)
         if not any(any(c.isalnum() for c in w.text) for w in t.words):
             raise CliError(f"the transcript is empty: {path}")
         return t
     return _transcribe(path, settings)
+
+
+MAX_TIME_S = 24 * 3600.0  # a word time beyond a day is a corrupt file, not an interview answer
+
+
+def _check_times(t: "Transcript", path: Path) -> None:
+    """Word times must be finite seconds within a day (json reads NaN/Infinity, and a huge time
+    would make every rate meaningless)."""
+    import math
+
+    from voiceprep.cli import CliError
+
+    for i, w in enumerate(t.words):
+        for name, v in (("start", w.start), ("end", w.end)):
+            if v is not None and not (math.isfinite(v) and 0.0 <= v <= MAX_TIME_S):
+                raise CliError(f"not a transcript JSON file: {path} (word {i + 1} {w.text.strip()!r} has {name} time {v})")
 
 
 def _transcribe(path: Path, settings: object | None) -> "Transcript":
