@@ -94,7 +94,9 @@ def analyze(
     report.structure = analyse_structure(bank, question, transcript, tokens, filler_tokens)
     rnd = bank.round(round_id) if round_id else None
     report.timing = timing(speaking_s, question.target_s, rnd.answer_target_s if rnd else None, options.timing_tolerance)
-    report.follow_up, report.follow_up_point = follow_up(question, report.coverage.points)
+    category = bank.category(question.category)
+    story = category is not None and category.structure == "star"
+    report.follow_up, report.follow_up_point = follow_up(question, report.coverage.points, story=story)
     report.annotations = _annotations(report)
     report.analysis_ms = (time.perf_counter() - t_start) * 1000.0
     return report

@@ -26,8 +26,12 @@ def pick_point(question: Question, points: list[PointResult]) -> PointResult | N
     return min(gaps, key=lambda p: (_PRIORITY[p.status], -p.weight, order.get(p.id, 99)))
 
 
-def follow_up(question: Question, points: list[PointResult]) -> tuple[str | None, str | None]:
-    """(question text, key-point id it probes or None)."""
+def follow_up(
+    question: Question, points: list[PointResult], story: bool = False
+) -> tuple[str | None, str | None]:
+    """(question text, key-point id it probes or None). ``story``: a behavioural question (the
+    bank's category has STAR structure), so the template asks about what happened, not about a
+    hypothetical ("can you explain how you found a resolution?")."""
     target = pick_point(question, points)
     if target is None:
         return (question.follow_ups[0] if question.follow_ups else None), None
@@ -37,14 +41,27 @@ def follow_up(question: Question, points: list[PointResult]) -> tuple[str | None
             m = CueMatcher(tokenize(Transcript.from_text(fu)))
             if any(not h.fuzzy for h in m.match(kp.cues)):
                 return fu, target.id
-    return _from_point(target.text, target.status), target.id
+    return _from_point(target.text, target.status, story), target.id
 
 
-def _from_point(text: str, status: str) -> str:
-    core = re.split(r":|;| such as | like | e\.g\.", text, maxsplit=1)[0].strip().rstrip(".")
+# Where a key point's headline ends: its detail follows a colon, "such as", "e.g." or a "like"
+# that introduces examples (not "look like", "would like").
+_CUT = re.compile(r":|;| such as | e\.g\.|, for example|, including |(?<!look)(?<!looks)(?<!would)(?<!feel) like ")
+# Headlines that open with a time or place phrase rather than a verb ("Before the event: ...").
+_NOT_A_VERB = {"before", "after", "during", "when", "while", "once", "in", "at", "on", "for", "with", "without"}
+
+
+def _from_point(text: str, status: str, story: bool = False) -> str:
+    core = _CUT.split(text, maxsplit=1)[0].strip().rstrip(" ,.;:-\u2014")
     if not core:
         return "Can you say more about that?"
     core = core[0].lower() + core[1:]
+    if core.split()[0] in _NOT_A_VERB:
+        ask = f"what {'did' if story else 'would'} you do {core}?"
+    elif story:
+        ask = f"can you {core}?"
+    else:
+        ask = f"how would you {core}?"
     if status == "partial":
-        return f"Let's go one level deeper. Concretely, how would you {core}?"
-    return f"You didn't get to this: how would you {core}?"
+        return f"Let's go one level deeper. Concretely, {ask}"
+    return f"You didn't get to this: {ask}"
