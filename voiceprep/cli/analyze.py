@@ -158,11 +158,15 @@ def format_report(r: "AnswerReport", prompt: str = "") -> str:
             out.append(f'        "{_clip(p.evidence.text, 100)}"{at}')
     out.append("")
     tm = r.timing
+    # the verdict follows the target it was judged against; the round's target gets its own line
+    main_target = tm.target_s or tm.round_target_s
+    label = "target" if tm.target_s else "round target"
     out.append(
-        f"Timing    answer {_t(tm.answer_s)}, target {_t(tm.target_s) if tm.target_s else '-'}"
-        + (f", round target {_t(tm.round_target_s)}" if tm.round_target_s else "")
+        f"Timing    answer {_t(tm.answer_s)}, {label} {_t(main_target) if main_target else '-'}"
         + (f": {tm.verdict}" if tm.verdict else (" (no timings)" if tm.answer_s is None else ""))
     )
+    if tm.target_s and tm.round_target_s:
+        out.append(f"          round target {_t(tm.round_target_s)}" + (f": {tm.round_verdict}" if tm.round_verdict else ""))
     pace = r.pace
     band = f"{pace.low}-{pace.high}"
     out.append(f"Pace      {_n(r.wpm)} WPM (comfortable {band})" + (f": {pace.verdict}" if pace.verdict else ""))
@@ -175,7 +179,7 @@ def format_report(r: "AnswerReport", prompt: str = "") -> str:
     f = r.fillers
     per = ", ".join(x for x in (f"{f.per_minute:.1f}/min" if f.per_minute is not None else "",
                                 f"{f.per_100_words:.1f} per 100 words" if f.per_100_words is not None else "") if x)
-    top = ", ".join(f"{k} {v}" for k, v in list(f.by_word.items())[:6])
+    top = ", ".join(f"{k} {v}" for k, v in f.by_word.items())
     out.append(f"Fillers   {f.count}" + (f" ({per})" if per else "") + (f": {top}" if top else ""))
     for c in f.clusters:
         out.append(f"          cluster of {c.count} at {_t(c.start)}-{_t(c.end)}")

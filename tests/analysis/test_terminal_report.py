@@ -1,0 +1,33 @@
+"""The terminal report of ``voiceprep analyze`` (format_report): nothing counted is hidden and
+every verdict says which target it is against."""
+
+from __future__ import annotations
+
+from voiceprep.analysis.analyzer import analyze
+from voiceprep.analysis.options import AnalysisOptions
+from voiceprep.cli.analyze import format_report
+
+from tests.analysis.analysis_helpers import product_bank, timed
+
+FILLERS = ("So, um, the problem is, uh, browse abandonment. You know, basically members, like, give up. "
+           "Actually, I mean, it is, er, kind of literally the thing, right? Hmm, the the test.")
+
+
+def test_every_filler_word_is_listed() -> None:
+    bank, q = product_bank()
+    r = analyze(timed(FILLERS), bank, q, None, AnalysisOptions(use_embeddings=False))
+    assert len(r.fillers.by_word) > 6  # more kinds than the report used to show
+    line = next(x for x in format_report(r).splitlines() if x.startswith("Fillers"))
+    for word, n in r.fillers.by_word.items():
+        assert f"{word} {n}" in line
+
+
+def test_round_verdict_is_shown_apart_from_the_question_verdict() -> None:
+    bank, q = product_bank()  # question target 120 s, round "screen" 90 s, tolerance 25%
+    t = timed("the problem is browse abandonment and I would run an A/B test", wpm=150, gaps={5: 140.0})
+    r = analyze(t, bank, q, "screen", AnalysisOptions(use_embeddings=False, long_pause_s=200.0))
+    assert (r.timing.verdict, r.timing.round_verdict) == ("on-target", "long")
+    lines = format_report(r).splitlines()
+    timing = [x.strip() for x in lines[lines.index(next(x for x in lines if x.startswith("Timing"))):][:2]]
+    assert "target 2:00: on-target" in timing[0]
+    assert "round target 1:30: long" in timing[1]
