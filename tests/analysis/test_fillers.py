@@ -45,6 +45,30 @@ def fillers(text: str) -> list[str]:
         ("And I, uh, I set up a meeting.", ["rep:i", "uh"]),
         ("We had had enough.", []),
         ("", []),
+        # "so" opening a sentence after a discourse marker (Whisper writes "Okay, so ...")
+        ("Okay, so the metric is retention.", ["so"]),
+        ("Well, so the first thing is churn.", ["so"]),
+        ("Alright so let me start.", ["so"]),
+        ("Right, so the metric is retention.", ["so"]),
+        ("It is okay so far.", []),
+        # "like I said" refers back; "like a/an" introduces an example unless a quantity follows
+        ("Like I said, it depends on the segment.", []),
+        ("As I said, like we discussed, retention.", []),
+        ("There are many options like a shuffle button.", []),
+        ("It took like a hundred tests.", ["like"]),
+        ("It was like a half of them.", ["like"]),
+        # a hesitation between subject and verb does not make the verb a filler
+        ("We'd, um, like to ship it.", ["um"]),
+        ("I, uh, like this one.", ["uh"]),
+        # repeated phrases, not only repeated words
+        ("I think I think it works.", ["rep:i think"]),
+        ("We need, uh, we need a test.", ["rep:we need", "uh"]),
+        ("It is what it is.", []),
+        ("Bye bye now.", []),
+        ("They scroll and scroll and then give up.", []),
+        ("The slider goes up and down up and down.", []),
+        ("It was, um, it was a big launch.", ["rep:it was", "um"]),
+        ("We spent like a day on it.", ["like"]),
     ],
 )
 def test_fillers(text: str, expected: list[str]) -> None:

@@ -65,11 +65,26 @@ def _interjection(norm: str) -> str | None:
     return None
 
 
+# Words that open a sentence before "so" without making it mid-sentence ("Okay, so ...").
+_DISCOURSE = {"okay", "ok", "well", "alright", "right", "yeah", "yes", "anyway", "now"}
+
+
 def _sentence_start(tokens: list[Token], i: int) -> bool:
-    """At a sentence start, hesitation sounds aside ("Um, so ...")."""
-    while i > 0 and not tokens[i - 1].sentence_end and _interjection(tokens[i - 1].norm):
+    """At a sentence start, hesitation sounds and discourse markers aside ("Um, so ...",
+    "Okay, so ...")."""
+    while i > 0 and not tokens[i - 1].sentence_end and (
+        _interjection(tokens[i - 1].norm) or tokens[i - 1].norm in _DISCOURSE
+    ):
         i -= 1
     return i == 0 or tokens[i - 1].sentence_end
+
+
+def _prev_word(tokens: list[Token], i: int) -> str | None:
+    """The previous word in the sentence, hesitation sounds skipped ("we'd, um, like to")."""
+    k = i
+    while k > 0 and not tokens[k - 1].sentence_end and _interjection(tokens[k - 1].norm):
+        k -= 1
+    return _prev(tokens, k)
 
 
 def _prev(tokens: list[Token], i: int) -> str | None:
@@ -80,12 +95,22 @@ def _next(tokens: list[Token], i: int) -> str | None:
     return tokens[i + 1].norm if i + 1 < len(tokens) and not tokens[i].sentence_end else None
 
 
-def _is_number(s: str | None) -> bool:
-    return bool(s) and (s[0].isdigit() or s in _NUMBER_WORDS)  # type: ignore[index]
+def _is_number(s: str | None, after: str | None = None) -> bool:
+    """A quantity starts here: "20", "ten", "maybe", or "a"/"an" before a quantity word
+    ("like a hundred"; not "like a shuffle button")."""
+    if not s:
+        return False
+    if s in ("a", "an"):
+        return after in _QUANTITY_AFTER_A
+    return s[0].isdigit() or s in _NUMBER_WORDS
 
 
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "thirty",
-                 "forty", "fifty", "hundred", "a", "half", "maybe"}
+                 "forty", "fifty", "hundred", "half", "maybe"}
+_QUANTITY_AFTER_A = {"hundred", "thousand", "million", "billion", "half", "few", "couple", "dozen", "third",
+                     "quarter", "bunch", "second", "minute", "hour", "day", "week", "month", "year"}
+_PRONOUNS = {"i", "we", "you", "they", "he", "she"}
+_REPORTING = {"said", "say", "mentioned", "discussed", "noted", "explained", "described", "suggested", "showed"}
 
 
 def _phrase_ok(phrase: str, tokens: list[Token], i: int, n: int) -> bool:
@@ -95,13 +120,17 @@ def _phrase_ok(phrase: str, tokens: list[Token], i: int, n: int) -> bool:
     pause_after = last.comma_after or last.sentence_end
     pause_before = prev is None or tokens[i - 1].comma_after
     if phrase == "like":
+        after = _next(tokens, i + 1) if nxt is not None else None
+        if nxt in _PRONOUNS and after in _REPORTING:
+            return False  # "like I said", "like we discussed"
         if pause_before and pause_after:
             return True
-        if prev in _SUBJECTS or prev in _COMPARATIVE:
-            return False
-        if prev is None or prev in _BE_OR_CONJ or pause_after or pause_before or _is_number(nxt):
+        word_before = _prev_word(tokens, i)
+        if word_before in _SUBJECTS or word_before in _COMPARATIVE:
+            return False  # "I like", "we'd, um, like to", "looks like"
+        if prev is None or prev in _BE_OR_CONJ or pause_after or pause_before or _is_number(nxt, after):
             return True
-        return False  # "features like search", "a day like today"
+        return False  # "features like search", "a day like today", "options like a shuffle button"
     if phrase == "so":
         return _sentence_start(tokens, i) and nxt not in {"that", "far", "much", "many", "long"}
     if phrase == "right":
@@ -155,9 +184,9 @@ def find_fillers(tokens: list[Token], fillers: tuple[str, ...] | list[str]) -> l
 
 
 def _repetitions(tokens: list[Token], used: list[bool]) -> list[Hit]:
-    """Immediate repeats ("I I think", "the the", "I, uh, I set up"); the first copy is the
-    disfluency. Hesitation sounds between the two copies do not break the repeat."""
-    out: list[Hit] = []
+    """Immediate repeats ("I I think", "the the", "I, uh, I set up", "I think I think"); the
+    first copy is the disfluency. Hesitation sounds between the two copies do not break the repeat."""
+    out = _phrase_repetitions(tokens, used)
     for i in range(len(tokens) - 1):
         a = tokens[i]
         j = i + 1
@@ -178,6 +207,38 @@ def _repetitions(tokens: list[Token], used: list[bool]) -> list[Hit]:
         ):
             out.append(Hit(a.norm, i, i + 1, kind="repetition"))
             used[i] = True
+    return out
+
+
+# A restart repeats the opening of a clause: a pronoun, article, auxiliary or preposition.
+_RESTART_START = {"i", "i'd", "i'm", "i'll", "i've", "we", "we'd", "we're", "we'll", "you", "they", "he", "she",
+                  "it", "it's", "it'll", "that", "that's", "this", "there", "there's", "the", "a", "an", "my", "our",
+                  "to", "in", "on", "of", "for", "with", "can", "could", "would", "will", "should", "is", "was",
+                  "do", "did", "if", "what", "how", "when", "so", "but", "because"}
+
+
+def _phrase_repetitions(tokens: list[Token], used: list[bool], longest: int = 3) -> list[Hit]:
+    """Repeated 2- and 3-word phrases ("I think I think", "we need, uh, we need"), longest first;
+    marks the first copy used so the single-word pass does not count it again."""
+    out: list[Hit] = []
+    for n in range(longest, 1, -1):
+        for i in range(len(tokens) - 2 * n + 1):
+            first = tokens[i : i + n]
+            if any(used[i : i + n]) or any(t.sentence_end for t in first) or any(_interjection(t.norm) for t in first):
+                continue
+            j = i + n
+            while j < len(tokens) and used[j] and _interjection(tokens[j].norm):
+                j += 1
+            second = tokens[j : j + n]
+            if len(second) < n or any(used[j : j + n]) or any(t.sentence_end for t in second[:-1]):
+                continue
+            if [t.norm for t in first] != [t.norm for t in second] or first[-1].word == second[0].word:
+                continue
+            if first[0].norm not in _RESTART_START or any(t.norm in ("and", "or") for t in first):
+                continue  # emphasis, not a restart: "scroll and scroll and", "up and down up and down"
+            out.append(Hit(" ".join(t.norm for t in first), i, i + n, kind="repetition"))
+            for k in range(i, i + n):
+                used[k] = True
     return out
 
 
