@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from voiceprep.analysis.fillers import find_fillers
 from voiceprep.analysis.structure import analyse_structure
 from voiceprep.analysis.text import tokenize
@@ -38,7 +40,7 @@ def test_star_parts_in_order_with_shares() -> None:
     assert "dropped" in parts["result"].text and "40" in parts["result"].text
     assert abs(sum(p.share for p in s.star.parts) - 1.0) < 1e-6
     assert all(p.seconds is not None and p.seconds > 0 for p in s.star.parts)
-    assert s.star.quantified and "40" in s.star.numbers
+    assert s.star.quantified and "40 percent" in s.star.numbers
     assert s.star.ownership == "i"
 
 
@@ -75,3 +77,26 @@ def test_symbol_numbers_quantify_the_result_and_pass_the_check() -> None:
     bank_checks = run("The impact: tickets dropped 20%.", star_question())
     assert {c.id: c.passed for c in bank_checks.checks}.get("quantified") is True
     assert {c.id: c.passed for c in run("The impact: tickets dropped a lot.", star_question()).checks}["quantified"] is False
+
+
+@pytest.mark.parametrize(
+    "result, numbers",
+    [
+        # a number keeps its unit, in the order spoken ("percent, 12" read as two findings)
+        ("I shipped it to five percent of users and churn dropped by 12 percent.", ["five percent", "12 percent"]),
+        ("Sign-ups doubled and checkout got 3x faster.", ["doubled", "3x"]),
+        ("It saved $2m and two hundred hours a year.", ["$2m", "two hundred hours"]),
+        ("Tickets dropped 20%.", ["20%"]),
+        ("We kept twenty customers.", ["twenty customers"]),
+        ("Churn fell a few percent.", ["percent"]),
+        # a lone small number word is not a quantity ("one thing I learned")
+        ("The one thing I learned is to listen first.", []),
+    ],
+)
+def test_result_numbers_are_quantities_with_units(result: str, numbers: list[str]) -> None:
+    story = STORY.replace("As a result we shipped in six weeks and support tickets dropped 40 percent.",
+                          "As a result: " + result)
+    s = run(story, star_question())
+    assert s.star is not None and s.star.parts[3].present
+    assert s.star.numbers == numbers
+    assert s.star.quantified == bool(numbers)

@@ -51,6 +51,11 @@ STAR_CUES: dict[str, tuple[str, ...]] = {
 _NUMBER = re.compile(r"^(\d[\d,.]*(%|x)?|\$\d[\d,.]*[kmb]?)$")  # "20", "20%", "3x", "$2m"
 _NUMBER_WORDS = {"percent", "doubled", "tripled", "halved", "million", "millions", "billion", "thousand",
                  "thousands", "hundred", "twice", "half", "ten", "twenty", "thirty", "forty", "fifty"}
+_SMALL_NUMBERS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "eleven", "twelve",
+                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "sixty",
+                  "seventy", "eighty", "ninety"}
+_UNITS = {"percent", "percentage", "points", "x", "times", "fold", "k", "seconds", "minutes", "hours", "days",
+          "weeks", "months", "years", "users", "customers", "members", "people", "dollars"}
 _I = {"i", "i'm", "i'd", "i've", "i'll", "me", "my", "myself", "mine"}
 _WE = {"we", "we're", "we'd", "we've", "we'll", "us", "our", "ours", "ourselves"}
 
@@ -150,8 +155,7 @@ def star(transcript: Transcript, tokens: list[Token], matcher: CueMatcher) -> St
     scope = range(result.word_start, result.word_end) if result.present else range(
         int(len(transcript.words) * 2 / 3), len(transcript.words)
     )
-    nums = [t.norm for t in tokens if t.word in scope and (_NUMBER.match(t.norm) or t.norm in _NUMBER_WORDS)]
-    res.numbers = list(dict.fromkeys(nums))
+    res.numbers = list(dict.fromkeys(quantities([t for t in tokens if t.word in scope])))
     res.quantified = bool(res.numbers)
     sit = res.parts[0]
     if sit.share > 0.4 and (not result.present or result.share < 0.15):
@@ -166,6 +170,30 @@ def star(transcript: Transcript, tokens: list[Token], matcher: CueMatcher) -> St
     if not res.quantified:
         res.warnings.append("The result has no number: quantify the impact.")
     return res
+
+
+def quantities(tokens: list[Token]) -> list[str]:
+    """Quantities as spoken, a number with its unit ("12 percent", "five percent", "3x",
+    "two hundred hours", "doubled"). A lone small number word is not one ("the one thing")."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i].norm
+        if not (_NUMBER.match(t) or t in _NUMBER_WORDS or t in _SMALL_NUMBERS):
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and (_NUMBER.match(tokens[j].norm) or tokens[j].norm in _NUMBER_WORDS
+                                   or tokens[j].norm in _SMALL_NUMBERS) and (j == i or not tokens[j - 1].sentence_end):
+            j += 1
+            if tokens[j - 1].norm in ("percent", "doubled", "tripled", "halved", "twice"):
+                break  # a unit or a verb closes the quantity
+        unit = j < len(tokens) and tokens[j].norm in _UNITS and not tokens[j - 1].sentence_end
+        words = [x.norm for x in tokens[i : j + (1 if unit else 0)]]
+        if unit or any(_NUMBER.match(w) or w in _NUMBER_WORDS for w in words):
+            out.append(" ".join(words))
+        i = j + (1 if unit else 0)
+    return out
 
 
 def _sentence_weight(tokens: list[Token], s: object) -> float:
