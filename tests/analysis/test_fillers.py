@@ -85,6 +85,12 @@ def test_fillers(text: str, expected: list[str]) -> None:
         ("It is kind of slow.", []),  # counted as a filler, not twice
         ("I feel like it works.", ["i feel like"]),
         ("Retention is the metric.", []),
+        # "just" for recency or "only" is not hedging; as a softener it is
+        ("We just shipped it last week.", []),
+        ("I had just joined the team.", []),
+        ("We ran just one test.", []),
+        ("It's just a small change.", ["just"]),
+        ("I just wanted to say it works.", ["just"]),
     ],
 )
 def test_hedges(text: str, expected: list[str]) -> None:

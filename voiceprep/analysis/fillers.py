@@ -254,8 +254,8 @@ def find_hedges(tokens: list[Token], hedges: tuple[str, ...] | list[str], taken:
             n = len(parts)
             if tuple(t.norm for t in tokens[i : i + n]) != parts or any(used[i : i + n]):
                 continue
-            if phrase == "just" and _next(tokens, i) in {"now", "like", "as", "launched", "because", "before", "after"}:
-                continue  # time/comparison sense
+            if phrase == "just" and _just_not_a_hedge(_next(tokens, i)):
+                continue  # time, comparison or "only" sense
             if phrase in ("kind of", "sort of") and _prev(tokens, i) in _DETERMINERS:
                 continue
             hits.append(Hit(phrase, i, i + n, kind="hedge"))
@@ -263,6 +263,21 @@ def find_hedges(tokens: list[Token], hedges: tuple[str, ...] | list[str], taken:
                 used[k] = True
             break
     return hits
+
+
+_JUST_NOT_BEFORE = {"now", "like", "as", "because", "before", "after", "got", "had", "came", "went", "saw", "made",
+                    "did", "built", "began", "left", "joined", "won", "lost", "heard", "met", "told", "found", "sent"}
+_SOFTENERS = {"wanted", "needed", "felt", "thought", "hoped", "wondered", "figured", "assumed", "guessed"}
+
+
+def _just_not_a_hedge(nxt: str | None) -> bool:
+    """ "just shipped" (recency), "just one test" (only), "just as" (comparison) are meanings;
+    "just wanted to say", "just a small change" soften the claim."""
+    if nxt is None:
+        return False
+    if nxt in _JUST_NOT_BEFORE or _is_number(nxt) and nxt != "maybe":
+        return True
+    return nxt.endswith("ed") and len(nxt) > 4 and nxt not in _SOFTENERS
 
 
 def count_by_phrase(hits: list[Hit]) -> dict[str, int]:
