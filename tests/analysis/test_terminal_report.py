@@ -31,3 +31,18 @@ def test_round_verdict_is_shown_apart_from_the_question_verdict() -> None:
     timing = [x.strip() for x in lines[lines.index(next(x for x in lines if x.startswith("Timing"))):][:2]]
     assert "target 2:00: on-target" in timing[0]
     assert "round target 1:30: long" in timing[1]
+
+
+def test_long_pause_list_shows_the_longest_and_says_how_many_are_left_out() -> None:
+    bank, q = product_bank()
+    gaps = {0: 2.5, 1: 3.0, 2: 2.2, 3: 2.4, 4: 2.6, 5: 2.1, 6: 9.0}  # the longest pause comes last
+    t = timed("one two three four five six seven eight nine", wpm=150, gaps=gaps)
+    r = analyze(t, bank, q, None, AnalysisOptions(use_embeddings=False))
+    assert len(r.pauses.long) == 7
+    lines = format_report(r).splitlines()
+    start = lines.index(next(x for x in lines if x.startswith("Pauses")))
+    listed = [x.strip() for x in lines[start + 1 : start + 7] if x.startswith("          ")]
+    assert any(x.startswith("9.") for x in listed)  # the longest is never cut
+    assert listed[-1] == "and 2 more"
+    shown = [float(x.split("s at")[0]) for x in listed[:-1]]
+    assert len(shown) == 5

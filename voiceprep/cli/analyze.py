@@ -141,6 +141,9 @@ def _n(v: float | None, fmt: str = "{:.0f}") -> str:
     return "-" if v is None else fmt.format(v)
 
 
+MAX_LISTED = 5  # long pauses listed in the terminal report (the longest ones)
+
+
 def format_report(r: "AnswerReport", prompt: str = "") -> str:
     out: list[str] = []
     mark = {"covered": "[x]", "partial": "[~]", "missed": "[ ]"}
@@ -193,8 +196,11 @@ def format_report(r: "AnswerReport", prompt: str = "") -> str:
             f"Pauses    {len(pz.long)} over {pz.threshold_s:g}s, longest {_n(pz.longest_s, '{:.1f}')}s, "
             f"first word after {_n(pz.time_to_first_word_s, '{:.1f}')}s"
         )
-        for p in pz.long[:5]:
+        shown = sorted(sorted(pz.long, key=lambda p: -p.seconds)[:MAX_LISTED], key=lambda p: p.start)
+        for p in shown:  # the longest ones, in time order
             out.append(f"          {p.seconds:.1f}s at {_t(p.start)}")
+        if len(pz.long) > len(shown):
+            out.append(f"          and {len(pz.long) - len(shown)} more")
     s = r.structure
     if s.star is not None:
         out.append("")
