@@ -69,6 +69,9 @@ def fillers(text: str) -> list[str]:
         ("The slider goes up and down up and down.", []),
         ("It was, um, it was a big launch.", ["rep:it was", "um"]),
         ("We spent like a day on it.", ["like"]),
+        # one hyphenated sound is one filler
+        ("Mm-hmm, the metric.", ["hmm"]),
+        ("Um-um, the metric.", ["um"]),
     ],
 )
 def test_fillers(text: str, expected: list[str]) -> None:

@@ -164,8 +164,13 @@ def find_fillers(tokens: list[Token], fillers: tuple[str, ...] | list[str]) -> l
             continue
         form = _interjection(tok.norm)
         if form and (form in interjections or (form == "erm" and "er" in interjections)):
-            hits.append(Hit(form, i, i + 1))
-            used[i] = True
+            end = i + 1
+            while end < len(tokens) and tokens[end].word == tok.word and _interjection(tokens[end].norm):
+                form = _interjection(tokens[end].norm) or form  # "Mm-hmm": one sound, named by its last part
+                end += 1
+            hits.append(Hit(form, i, end))
+            for k in range(i, end):
+                used[k] = True
             continue
         for phrase, parts in table:
             n = len(parts)
