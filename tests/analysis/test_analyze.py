@@ -83,3 +83,12 @@ def test_unavailable_embedding_model_degrades_to_cues(monkeypatch) -> None:
         embeddings.reset_for_tests()
     assert r.coverage.method == "cues-only" and r.coverage.embedding_error and "test" in r.coverage.embedding_error
     assert r.point("problem").status == "covered"
+
+
+def test_fillers_per_100_words_counts_every_spoken_word() -> None:
+    """README: per 100 words "of all words, fillers included"; a two-word filler is two words."""
+    bank, q = product_bank()
+    r = analyze(Transcript.from_text("You know, you know, retention matters, you know."), bank, q, None,
+                AnalysisOptions(use_embeddings=False))
+    assert r.fillers.count == 3 and r.word_count == 2
+    assert r.fillers.per_100_words == pytest.approx(3 * 100 / 8)

@@ -72,7 +72,7 @@ def analyze(
     report.pace = pace(transcript, counted, options.wpm_low, options.wpm_high, options.pace_window_s, options.pace_step_s)
     report.wpm = report.pace.wpm
     report.pauses = find_pauses(transcript, options.long_pause_s, options.question_end_s)
-    report.fillers = _fillers(filler_hits, tokens, transcript, word_count, speaking_s, options)
+    report.fillers = _fillers(filler_hits, tokens, transcript, len(word_tokens), speaking_s, options)
     report.hedges = _hedges(hedge_hits, tokens, transcript, word_count)
 
     embedder, error = None, None
@@ -130,13 +130,13 @@ def _item(h: Hit, tokens: list[Token], transcript: Transcript) -> FillerItem:
 
 
 def _fillers(
-    hits: list[Hit], tokens: list[Token], transcript: Transcript, words: int, speaking_s: float | None,
+    hits: list[Hit], tokens: list[Token], transcript: Transcript, total_words: int, speaking_s: float | None,
     options: AnalysisOptions,
 ) -> Fillers:
+    """``total_words``: every spoken word, fillers included (a two-word filler is two words)."""
     items = [_item(h, tokens, transcript) for h in hits]
     by_word = count_by_phrase([h if h.kind != "repetition" else Hit("(repetition)", 0, 0) for h in hits])
     res = Fillers(count=len(items), by_word=by_word, items=items)
-    total_words = words + len(items)
     res.per_100_words = len(items) * 100.0 / total_words if total_words else None
     if speaking_s is not None and speaking_s >= MIN_RATE_SPAN_S:
         res.per_minute = len(items) / (speaking_s / 60.0)
