@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    from voiceprep.bank.model import Bank, BankSet, Question
     from voiceprep.analysis.report import AnswerReport
     from voiceprep.analysis.transcript import Transcript
 
@@ -41,11 +42,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     settings, _notes = load_settings()
     banks = load_default_banks(settings.data_path)
-    found = banks.resolve(args.question)
-    if found is None:
-        known = ", ".join(b.id for b in banks.banks) or "none"
-        raise CliError(f"unknown question {args.question!r} (expected BANK/QUESTION; banks: {known})")
-    bank, question = found
+    bank, question = resolve_question(banks, args.question)
     if args.round and bank.round(args.round) is None:
         rounds = ", ".join(r.id for r in bank.rounds)
         raise CliError(f"unknown round {args.round!r} in bank {bank.id!r} (rounds: {rounds})")
@@ -57,6 +54,28 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     else:
         print(format_report(report, question.prompt))
     return 0
+
+
+def resolve_question(banks: "BankSet", ref: str) -> "tuple[Bank, Question]":
+    """``BANK/QUESTION`` as typed (case, spaces and a trailing slash forgiven); CliError with a
+    "did you mean" for a bare or misspelt id."""
+    import difflib
+
+    from voiceprep.cli import CliError
+
+    clean = ref.strip().strip("/").lower()
+    found = banks.resolve(clean) or banks.resolve(ref)
+    if found is not None:
+        return found
+    refs = {f"{b.id}/{q.id}": q.id for b in banks.banks for q in b.questions}
+    wanted = clean.rpartition("/")[2]
+    close = [r for r, qid in refs.items() if qid == wanted] or difflib.get_close_matches(clean, list(refs), n=3,
+                                                                                            cutoff=0.75)
+    if close:
+        raise CliError(f"unknown question {ref!r}: did you mean {' or '.join(close)}?")
+    known = ", ".join(b.id for b in banks.banks) or "none"
+    raise CliError(f"unknown question {ref!r} (expected BANK/QUESTION; banks: {known}; "
+                   "'voiceprep questions list' shows them all)")
 
 
 def read_input(path: Path, settings: object | None = None) -> "Transcript":
