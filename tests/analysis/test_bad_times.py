@@ -60,3 +60,20 @@ def test_rolling_pace_over_a_huge_span_is_bounded() -> None:
     t = _with_time(1e9)  # one word a billion seconds later (e.g. a corrupt file)
     p = pace(t, set(range(len(t.words))), 120, 165, window_s=20, step_s=5)
     assert p.wpm is not None and 0 < len(p.series) <= 1000
+
+
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        ('{"words": [{"start": 1.0, "end": 1.2}]}', "word 1 has no text"),
+        ('{"words": [1, 2]}', "word 1 is not an object"),
+        ('{"words": [{"text": null, "start": 0, "end": 1}]}', "word 1 has no text"),
+        ('{"words": [{"text": "hi", "start": "soon", "end": 1}]}', "word 1"),
+    ],
+)
+def test_malformed_words_get_a_plain_message(tmp_path: Path, content: str, says: str) -> None:
+    src = tmp_path / "answer.json"
+    src.write_text(content)
+    with pytest.raises(CliError) as e:
+        read_input(src)
+    assert says in str(e.value) and "answer.json" in str(e.value)

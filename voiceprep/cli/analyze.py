@@ -100,6 +100,7 @@ def read_input(path: Path, settings: object | None = None) -> "Transcript":
                 data = json.loads(text)
                 if not isinstance(data, dict) or not isinstance(data.get("words", []), list):
                     raise ValueError("expected the object that 'voiceprep transcribe --json' writes")
+                _check_words(data["words"] if "words" in data else [])
                 t = Transcript.from_dict(data)
                 if not t.words and t.text.strip():
                     t = Transcript.from_text(t.text, source="json")
@@ -110,6 +111,23 @@ def read_input(path: Path, settings: object | None = None) -> "Transcript":
             raise CliError(f"the transcript is empty: {path}")
         return t
     return _transcribe(path, settings)
+
+
+def _check_words(words: list[object]) -> None:
+    """ValueError naming the first malformed word (a hand-edited or foreign JSON file)."""
+    for i, w in enumerate(words, 1):
+        if not isinstance(w, dict):
+            raise ValueError(f"word {i} is not an object with text, start and end")
+        if not isinstance(w.get("text"), str):
+            raise ValueError(f"word {i} has no text")
+        for name in ("start", "end", "probability"):
+            v = w.get(name)
+            if v is None or isinstance(v, (int, float)) and not isinstance(v, bool):
+                continue
+            try:
+                float(v)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise ValueError(f"word {i} {w['text'].strip()!r} has {name} {v!r}, not a number of seconds") from None
 
 
 MAX_TIME_S = 24 * 3600.0  # a word time beyond a day is a corrupt file, not an interview answer
