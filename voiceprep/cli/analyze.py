@@ -89,10 +89,7 @@ def read_input(path: Path, settings: object | None = None) -> "Transcript":
         raise CliError(f"input is a folder, not a file: {path}")
     suffix = path.suffix.lower()
     if suffix in (".txt", ".json"):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CliError(f"cannot read {path}: {exc}") from exc
+        text = _read_text(path)
         if suffix == ".txt":
             t = Transcript.from_text(text)
         else:
@@ -111,6 +108,28 @@ def read_input(path: Path, settings: object | None = None) -> "Transcript":
             raise CliError(f"the transcript is empty: {path}")
         return t
     return _transcribe(path, settings)
+
+
+def _read_text(path: Path) -> str:
+    """Text as editors save it: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252."""
+    from voiceprep.cli import CliError
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" not in data:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    raise CliError(f"cannot read {path}: it is not a text file (save the transcript as UTF-8 text)")
 
 
 def _check_words(words: list[object]) -> None:
