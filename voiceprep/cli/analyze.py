@@ -50,10 +50,21 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     options = AnalysisOptions.from_settings(settings, use_embeddings=not args.no_embeddings)
     report = analyze(transcript, bank, question, args.round, options)
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        _emit(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
-        print(format_report(report, question.prompt))
+        _emit(format_report(report, question.prompt))
     return 0
+
+
+def _emit(text: str) -> None:
+    """Print, replacing what the console's encoding cannot show (a legacy code page must not
+    turn the report into a traceback)."""
+    try:
+        print(text)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+        sys.stdout.flush()
+        print(text.encode(encoding, errors="replace").decode(encoding))
 
 
 def resolve_question(banks: "BankSet", ref: str) -> "tuple[Bank, Question]":
