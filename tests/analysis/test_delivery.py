@@ -71,3 +71,25 @@ def test_timing_verdicts(answer, target, round_target, verdict, round_verdict) -
     assert (t.verdict, t.round_verdict) == (verdict, round_verdict)
     if target:
         assert (t.low_s, t.high_s) == (target * 0.75, target * 1.25)
+
+
+def test_word_order_in_the_file_does_not_change_pace_or_pauses() -> None:
+    """A transcript JSON merged from pieces may list words out of time order."""
+    t = timed("one two three four five six seven eight", wpm=120, start=2.0, gaps={3: 3.0})
+    shuffled = Transcript(words=tuple(reversed(t.words)), duration_s=t.duration_s)
+    counted = set(range(len(t.words)))
+    assert pace(shuffled, counted, 120, 165).wpm == pytest.approx(pace(t, counted, 120, 165).wpm)
+    a, b = find_pauses(t, 2.0), find_pauses(shuffled, 2.0)
+    assert b.time_to_first_word_s == pytest.approx(a.time_to_first_word_s)
+    assert b.longest_s == pytest.approx(a.longest_s)
+    assert [(p.start, p.end) for p in b.long] == [(p.start, p.end) for p in a.long]
+    assert [shuffled.words[p.after_word].text for p in b.long] == [t.words[p.after_word].text for p in a.long]
+
+
+def test_a_word_that_overlaps_the_next_ones_hides_no_pause_and_makes_none() -> None:
+    from voiceprep.analysis.transcript import Word
+
+    words = (Word("long", 0.0, 5.0), Word("inside", 1.0, 2.0), Word("after", 5.5, 6.0), Word("later", 9.0, 9.5))
+    pz = find_pauses(Transcript(words=words), 2.0)
+    assert [(p.start, p.end, p.after_word) for p in pz.long] == [(6.0, 9.0, 2)]
+    assert pz.longest_s == pytest.approx(3.0)

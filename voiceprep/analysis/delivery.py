@@ -23,13 +23,14 @@ MAX_WINDOWS = 500  # rolling-pace windows at most (a 20-minute answer at 5 s ste
 
 
 def timed_words(transcript: Transcript) -> list[tuple[int, float, float]]:
-    """(word index, start, end) of words that have timings and some letters or digits."""
+    """(word index, start, end) of words that have timings and some letters or digits, in time
+    order (a transcript merged from pieces may list them out of order)."""
     out = []
     for i, w in enumerate(transcript.words):
         if w.start is None or w.end is None or not any(c.isalnum() for c in w.text):
             continue
         out.append((i, float(w.start), float(max(w.end, w.start))))
-    return out
+    return sorted(out, key=lambda x: (x[1], x[2], x[0]))
 
 
 def speaking_span(transcript: Transcript) -> tuple[float, float] | None:
@@ -46,15 +47,18 @@ def find_pauses(transcript: Transcript, long_pause_s: float, question_end_s: flo
         return res
     res.time_to_first_word_s = max(0.0, tw[0][1] - question_end_s)
     longest = 0.0
-    for (i, _, end), (_, start, _) in zip(tw, tw[1:]):
-        gap = start - end
+    last, end = tw[0][0], tw[0][2]  # the word that ends latest so far: a gap is silence after all of them
+    for j, start, stop in tw[1:]:
+        gap, i = start - end, last
+        if stop > end:
+            last, end = j, stop
         if gap <= 0:
             continue
         longest = max(longest, gap)
         if gap >= 1.0:
             res.count_over_1s += 1
         if gap >= long_pause_s:
-            res.long.append(Pause(start=end, end=start, seconds=gap, after_word=i))
+            res.long.append(Pause(start=start - gap, end=start, seconds=gap, after_word=i))
     res.longest_s = longest
     return res
 
