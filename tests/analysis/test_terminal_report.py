@@ -19,7 +19,7 @@ def test_every_filler_word_is_listed() -> None:
     assert len(r.fillers.by_word) > 6  # more kinds than the report used to show
     line = next(x for x in format_report(r).splitlines() if x.startswith("Fillers"))
     for word, n in r.fillers.by_word.items():
-        assert f"{word} {n}" in line
+        assert f"{word} {n}" in line.lower()
 
 
 def test_round_verdict_is_shown_apart_from_the_question_verdict() -> None:
@@ -46,3 +46,10 @@ def test_long_pause_list_shows_the_longest_and_says_how_many_are_left_out() -> N
     assert listed[-1] == "and 2 more"
     shown = [float(x.split("s at")[0]) for x in listed[:-1]]
     assert len(shown) == 5
+
+
+def test_phrases_with_i_are_written_as_spoken() -> None:
+    bank, q = product_bank()
+    r = analyze(timed("I think, I mean, I guess it is fine, I'd say."), bank, q, None, AnalysisOptions(use_embeddings=False))
+    text = format_report(r)
+    assert "I mean 1" in text and "I think 1" in text and "I guess 1" in text and "i think" not in text
