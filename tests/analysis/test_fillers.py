@@ -69,6 +69,11 @@ def fillers(text: str) -> list[str]:
         ("The slider goes up and down up and down.", []),
         ("It was, um, it was a big launch.", ["rep:it was", "um"]),
         ("We spent like a day on it.", ["like"]),
+        # a "right" tag Whisper closed with a period or comma instead of a question mark
+        ("Retention is the key metric, right.", ["right"]),
+        ("We test it on new members, right, and then ship.", ["right"]),
+        ("That's right.", []),
+        ("The answer is right, and the test agrees.", []),
         # one hyphenated sound is one filler
         ("Mm-hmm, the metric.", ["hmm"]),
         ("Um-um, the metric.", ["um"]),

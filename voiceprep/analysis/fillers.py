@@ -135,7 +135,8 @@ def _phrase_ok(phrase: str, tokens: list[Token], i: int, n: int) -> bool:
         return _sentence_start(tokens, i) and nxt not in {"that", "far", "much", "many", "long"}
     if phrase == "right":
         if not last.question:
-            return False
+            # a tag Whisper closed with "." or ",": set off by a comma before it ("the metric, right.")
+            return i > 0 and tokens[i - 1].comma_after and pause_after and prev not in {"left", "and", "or"}
         return (i > 0 and tokens[i - 1].comma_after) or prev not in _RIGHT_NOT_BEFORE
     if phrase == "you know":
         if pause_before and pause_after:
