@@ -69,6 +69,14 @@ def fillers(text: str) -> list[str]:
         ("The slider goes up and down up and down.", []),
         ("It was, um, it was a big launch.", ["rep:it was", "um"]),
         ("We spent like a day on it.", ["like"]),
+        # an adverb between subject and verb: still the verb
+        ("Do they actually like the new design?", ["actually"]),
+        ("We really, um, like it.", ["um"]),
+        ("It's actually like a bug.", ["actually", "like"]),
+        # after a preposition "like" cannot be a verb or an example: a filler
+        ("They are in the mood for like a comedy.", ["like"]),
+        ("It depends on like the device.", ["like"]),
+        ("A button, kind of like a shuffle.", ["kind of"]),
         # a "right" tag Whisper closed with a period or comma instead of a question mark
         ("Retention is the key metric, right.", ["right"]),
         ("We test it on new members, right, and then ship.", ["right"]),

@@ -79,10 +79,17 @@ def _sentence_start(tokens: list[Token], i: int) -> bool:
     return i == 0 or tokens[i - 1].sentence_end
 
 
-def _prev_word(tokens: list[Token], i: int) -> str | None:
-    """The previous word in the sentence, hesitation sounds skipped ("we'd, um, like to")."""
+_ADVERBS = {"actually", "really", "basically", "literally", "also", "still", "totally", "genuinely", "all",
+            "both", "honestly", "definitely", "usually", "generally", "probably", "often", "always", "never"}
+
+
+def _subject_before(tokens: list[Token], i: int) -> str | None:
+    """The word before ``i`` in the sentence with hesitation sounds and adverbs skipped, to find
+    the subject of a verb ("we'd, um, like to", "do they actually like")."""
     k = i
-    while k > 0 and not tokens[k - 1].sentence_end and _interjection(tokens[k - 1].norm):
+    while k > 0 and not tokens[k - 1].sentence_end and (
+        _interjection(tokens[k - 1].norm) or tokens[k - 1].norm in _ADVERBS
+    ):
         k -= 1
     return _prev(tokens, k)
 
@@ -109,6 +116,7 @@ _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight",
                  "forty", "fifty", "hundred", "half", "maybe"}
 _QUANTITY_AFTER_A = {"hundred", "thousand", "million", "billion", "half", "few", "couple", "dozen", "third",
                      "quarter", "bunch", "second", "minute", "hour", "day", "week", "month", "year"}
+_PREPOSITIONS = {"for", "of", "in", "on", "at", "with", "about", "from", "into", "by"}  # "in the mood for like ..."
 _PRONOUNS = {"i", "we", "you", "they", "he", "she"}
 _REPORTING = {"said", "say", "mentioned", "discussed", "noted", "explained", "described", "suggested", "showed"}
 
@@ -125,10 +133,13 @@ def _phrase_ok(phrase: str, tokens: list[Token], i: int, n: int) -> bool:
             return False  # "like I said", "like we discussed"
         if pause_before and pause_after:
             return True
-        word_before = _prev_word(tokens, i)
-        if word_before in _SUBJECTS or word_before in _COMPARATIVE:
-            return False  # "I like", "we'd, um, like to", "looks like"
-        if prev is None or prev in _BE_OR_CONJ or pause_after or pause_before or _is_number(nxt, after):
+        word_before = _subject_before(tokens, i)
+        if word_before in _SUBJECTS or word_before in _COMPARATIVE or prev in _COMPARATIVE:
+            return False  # "I like", "we'd, um, like to", "they actually like", "looks like"
+        if prev == "of" and i > 1 and tokens[i - 2].norm in ("kind", "sort"):
+            return False  # "kind of like a shuffle": a comparison ("kind of" is the filler)
+        if (prev is None or prev in _BE_OR_CONJ or prev in _PREPOSITIONS or pause_after or pause_before
+                or _is_number(nxt, after)):
             return True
         return False  # "features like search", "a day like today", "options like a shuffle button"
     if phrase == "so":
