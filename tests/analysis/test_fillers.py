@@ -77,6 +77,8 @@ def fillers(text: str) -> list[str]:
         ("They are in the mood for like a comedy.", ["like"]),
         ("It depends on like the device.", ["like"]),
         ("A button, kind of like a shuffle.", ["kind of"]),
+        ("So yeah, that's kind of where I'd start.", ["so", "kind of"]),
+        ("I like working with that kind of autonomy.", []),
         # a "right" tag Whisper closed with a period or comma instead of a question mark
         ("Retention is the key metric, right.", ["right"]),
         ("We test it on new members, right, and then ship.", ["right"]),

@@ -36,7 +36,7 @@ _BE_OR_CONJ = {"is", "was", "are", "were", "it's", "that's", "there's", "he's", 
                "er", "ah", "hmm", "you", "know", "mean", "basically", "actually", "literally", "being"}
 _DETERMINERS = {"what", "this", "that", "the", "a", "an", "any", "some", "every", "which", "one", "same",
                 "different", "each", "these", "those", "no", "all", "whatever", "certain", "our", "their", "my",
-                "your", "his", "her", "its", "another", "other", "right", "best", "first", "new", "worst", "that's"}
+                "your", "his", "her", "its", "another", "other", "right", "best", "first", "new", "worst"}
 _YOU_KNOW_NOT_BEFORE = {"do", "did", "does", "don't", "didn't", "if", "as", "would", "what", "whether", "you'd",
                         "how", "let", "to", "who", "they", "we", "i", "cause"}
 _YOU_KNOW_NOT_AFTER = {"what", "how", "that", "why", "whether", "if", "who", "where", "when", "it", "him", "her",
