@@ -39,3 +39,21 @@ def test_nothing_close_lists_the_banks_and_the_list_command() -> None:
     with pytest.raises(CliError) as e:
         resolve_question(BANKS, "zzz/qqq")
     assert "netflix-pm" in str(e.value) and "voiceprep questions list" in str(e.value)
+
+
+@pytest.mark.parametrize("ref", ["onsite-loop", "Onsite-Loop", " onsite-loop "])
+def test_round_spellings_resolve(ref: str) -> None:
+    from voiceprep.cli.analyze import resolve_round
+
+    bank, _ = resolve_question(BANKS, "netflix-pm/home-discovery")
+    assert resolve_round(bank, ref) == "onsite-loop"
+    assert resolve_round(bank, None) is None
+
+
+def test_unknown_round_lists_the_rounds() -> None:
+    from voiceprep.cli.analyze import resolve_round
+
+    bank, _ = resolve_question(BANKS, "netflix-pm/home-discovery")
+    with pytest.raises(CliError) as e:
+        resolve_round(bank, "onsite")
+    assert "unknown round" in str(e.value) and "onsite-loop" in str(e.value)

@@ -38,18 +38,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from voiceprep.analysis.analyzer import analyze
     from voiceprep.analysis.options import AnalysisOptions
     from voiceprep.bank.loader import load_default_banks
-    from voiceprep.cli import CliError
     from voiceprep.settings import load_settings
 
     settings, _notes = load_settings()
     banks = load_default_banks(settings.data_path)
     bank, question = resolve_question(banks, args.question)
-    if args.round and bank.round(args.round) is None:
-        rounds = ", ".join(r.id for r in bank.rounds)
-        raise CliError(f"unknown round {args.round!r} in bank {bank.id!r} (rounds: {rounds})")
+    round_id = resolve_round(bank, args.round)
     transcript = read_input(args.input, settings)
     options = AnalysisOptions.from_settings(settings, use_embeddings=not args.no_embeddings)
-    report = analyze(transcript, bank, question, args.round, options)
+    report = analyze(transcript, bank, question, round_id, options)
     if args.json:
         _emit(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
@@ -88,6 +85,19 @@ def resolve_question(banks: "BankSet", ref: str) -> "tuple[Bank, Question]":
     known = ", ".join(b.id for b in banks.banks) or "none"
     raise CliError(f"unknown question {ref!r} (expected BANK/QUESTION; banks: {known}; "
                    "'voiceprep questions list' shows them all)")
+
+
+def resolve_round(bank: "Bank", ref: str | None) -> str | None:
+    """The round id for ``--round`` (case and spaces forgiven); CliError listing the rounds."""
+    from voiceprep.cli import CliError
+
+    if ref is None or not ref.strip():
+        return None
+    for candidate in (ref, ref.strip().lower()):
+        if bank.round(candidate) is not None:
+            return candidate
+    rounds = ", ".join(r.id for r in bank.rounds)
+    raise CliError(f"unknown round {ref!r} in bank {bank.id!r} (rounds: {rounds})")
 
 
 def read_input(path: Path, settings: object | None = None) -> "Transcript":
