@@ -53,3 +53,10 @@ def test_phrases_with_i_are_written_as_spoken() -> None:
     r = analyze(timed("I think, I mean, I guess it is fine, I'd say."), bank, q, None, AnalysisOptions(use_embeddings=False))
     text = format_report(r)
     assert "I mean 1" in text and "I think 1" in text and "I guess 1" in text and "i think" not in text
+
+
+def test_round_target_equal_to_the_question_target_is_not_repeated() -> None:
+    bank, q = product_bank()
+    r = analyze(timed("the problem is browse abandonment"), bank, q, "screen", AnalysisOptions(use_embeddings=False))
+    r.timing.round_target_s, r.timing.round_verdict = r.timing.target_s, r.timing.verdict
+    assert "round target" not in format_report(r)

@@ -246,7 +246,7 @@ def format_report(r: "AnswerReport", prompt: str = "") -> str:
         f"Timing    answer {_t(tm.answer_s)}, {label} {_t(main_target) if main_target else '-'}"
         + (f": {tm.verdict}" if tm.verdict else (" (no timings)" if tm.answer_s is None else ""))
     )
-    if tm.target_s and tm.round_target_s:
+    if tm.target_s and tm.round_target_s and tm.round_target_s != tm.target_s:
         out.append(f"          round target {_t(tm.round_target_s)}" + (f": {tm.round_verdict}" if tm.round_verdict else ""))
     pace = r.pace
     band = f"{pace.low}-{pace.high}"
