@@ -224,6 +224,26 @@ def test_star_warnings_are_listed_once(qtbot, tmp_path, bank) -> None:
     assert "say what you did" in text
 
 
+def test_filler_and_hedge_phrases_are_shown_as_written(qtbot, tmp_path, bank) -> None:
+    """Phrases are counted lower-case; the Delivery tab showed “i think” ×2 (the terminal report
+    already wrote "I think")."""
+    from voiceprep.analysis.report import Fillers, Hedges
+    from voiceprep.ui.controller import PracticeController
+    from voiceprep.ui.feedback_view import FeedbackView
+    from tests.ui.fakes import make_services
+
+    res = _result_with_times(bank, duration_s=30.0, answer_s=28.0)
+    res.report.fillers = Fillers(count=3, by_word={"i mean": 2, "um": 1})
+    res.report.hedges = Hedges(count=2, by_word={"i think": 2})
+    services = make_services(tmp_path, bank)
+    view = FeedbackView(PracticeController(services, start_worker=False), services)
+    qtbot.addWidget(view)
+    view.result = res
+    text = view._delivery_html()
+    assert "\u201cI think\u201d \u00d72" in text and "\u201cI mean\u201d \u00d72" in text and "\u201cum\u201d" in text
+    assert "i think" not in text and "i mean" not in text
+
+
 def test_disk_full_on_save_says_what_happened_and_that_the_recording_is_kept(qtbot, tmp_path, bank) -> None:
     """On a full disk the banner read "DiskFullError: The disk is full..." (a class name) and did
     not say whether the answer just given was lost."""

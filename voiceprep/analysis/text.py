@@ -98,3 +98,9 @@ def _cut(tokens: list[Token], a: int, b: int, max_tokens: int) -> list[Sentence]
     if b > a:
         out.append(Sentence(a, b))
     return out
+
+
+def as_written(phrase: str) -> str:
+    """A normalised phrase as a person writes it ("i think" -> "I think"): fillers and hedges are
+    counted lower-case, but shown to the user."""
+    return re.sub(r"\bi\b", "I", phrase)

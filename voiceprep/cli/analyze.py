@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from voiceprep.analysis.text import as_written
 
 if TYPE_CHECKING:  # pragma: no cover
     from voiceprep.bank.model import Bank, BankSet, Question
@@ -260,12 +261,12 @@ def format_report(r: "AnswerReport", prompt: str = "") -> str:
     f = r.fillers
     per = ", ".join(x for x in (f"{f.per_minute:.1f}/min" if f.per_minute is not None else "",
                                 f"{f.per_100_words:.1f} per 100 words" if f.per_100_words is not None else "") if x)
-    top = ", ".join(f"{_said(k)} {v}" for k, v in f.by_word.items())
+    top = ", ".join(f"{as_written(k)} {v}" for k, v in f.by_word.items())
     out.append(f"Fillers   {f.count}" + (f" ({per})" if per else "") + (f": {top}" if top else ""))
     for c in f.clusters:
         out.append(f"          cluster of {c.count} at {_t(c.start)}-{_t(c.end)}")
     h = r.hedges
-    out.append(f"Hedges    {h.count}" + (": " + ", ".join(f"{_said(k)} {v}" for k, v in h.by_word.items()) if h.by_word else ""))
+    out.append(f"Hedges    {h.count}" + (": " + ", ".join(f"{as_written(k)} {v}" for k, v in h.by_word.items()) if h.by_word else ""))
     for w in h.warnings:
         out.append(f"          {w}")
     pz = r.pauses
@@ -304,11 +305,6 @@ def format_report(r: "AnswerReport", prompt: str = "") -> str:
         out.append("")
         out.append(f"Follow-up {r.follow_up}")
     return "\n".join(out)
-
-
-def _said(phrase: str) -> str:
-    """A normalised phrase as it is written ("i think" -> "I think")."""
-    return re.sub(r"\bi\b", "I", phrase)
 
 
 def _clip(text: str, n: int) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voiceprep.analysis.text import as_written
 from voiceprep.ui.controller import PracticeController
 from voiceprep.ui.services import Services
 from voiceprep.ui.session import AttemptResult, answer_seconds
@@ -281,7 +282,7 @@ class FeedbackView(QWidget):
             out.append(f"<h4>Timing</h4><p>{fmt_clock(used)} against a target of {fmt_clock(target)}. {verdict}</p>")
         f = rep.fillers
         if f.count:
-            words = ", ".join(f"\u201c{html.escape(w)}\u201d \u00d7{n}" for w, n in sorted(f.by_word.items(), key=lambda x: -x[1]))
+            words = ", ".join(f"\u201c{html.escape(as_written(w))}\u201d \u00d7{n}" for w, n in sorted(f.by_word.items(), key=lambda x: -x[1]))
             rate = f" ({f.per_minute:.1f} per minute)" if f.per_minute is not None else ""
             out.append(f"<h4>Fillers: {f.count}{rate}</h4><p>{words}</p>")
             if f.clusters:
@@ -291,7 +292,7 @@ class FeedbackView(QWidget):
             out.append("<h4>Fillers</h4><p>None detected.</p>")
         h = rep.hedges
         if h.count:
-            words = ", ".join(f"\u201c{html.escape(w)}\u201d \u00d7{n}" for w, n in sorted(h.by_word.items(), key=lambda x: -x[1]))
+            words = ", ".join(f"\u201c{html.escape(as_written(w))}\u201d \u00d7{n}" for w, n in sorted(h.by_word.items(), key=lambda x: -x[1]))
             out.append(f"<h4>Hedges: {h.count}</h4><p>{words}</p>")
             out.extend(f"<p>{html.escape(w)}</p>" for w in h.warnings)
         p = rep.pauses
