@@ -18,6 +18,7 @@ more", "fold", ...) also hits any single token holding a digit and a %, x or $ s
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 import re
 from difflib import SequenceMatcher
@@ -110,6 +111,25 @@ def _similar(cw: CueWord, tok: str, threshold: float) -> bool:
     return sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold and sm.ratio() >= threshold
 
 
+@lru_cache(maxsize=8192)
+def _fuzzy_shape_ok(cue: Cue, miss: int) -> bool:
+    """Whether a miss of word ``miss`` can be forgiven at all, whatever was said instead: the
+    rest of the cue must carry it (checked once per cue and word, not once per token)."""
+    cw = cue.words[miss]
+    if len(cue.words) == 1:
+        return len(cw.text) >= 8
+    anchor = cue.chars - len(cw.text)
+    longest = max(len(w.text) for k, w in enumerate(cue.words) if k != miss)
+    return anchor >= 8 and longest >= 7 and len(cw.text) >= 4
+
+
+def _fuzzy_tok_ok(cue: Cue, miss: int, tok: str) -> bool:
+    cw = cue.words[miss]
+    if len(cue.words) == 1:
+        return abs(len(tok) - len(cw.text)) <= 1 and tok[:1] == cw.text[:1] and _similar(cw, tok, 0.85)
+    return _similar(cw, tok, 0.5)
+
+
 class CueMatcher:
     """Matches cue phrases over the content tokens of one transcript (fillers removed)."""
 
@@ -119,6 +139,25 @@ class CueMatcher:
         self.content = [i for i in range(len(tokens)) if i not in skip]  # content position -> token index
         self.norms = [tokens[i].norm for i in self.content]
         self._cache: dict[str, list[tuple[int, int, bool]]] = {}
+        # where each word is said, so a cue is looked up, not slid over the whole answer (a
+        # 3,000-word answer against a bank's cues was seconds of work)
+        self._at: dict[str, list[int]] = {}
+        for i, t in enumerate(self.norms):
+            self._at.setdefault(t, []).append(i)
+        self._vocab = sorted(self._at)
+        self._by_first: dict[str, list[int]] = {}
+        for i, t in enumerate(self.norms):
+            self._by_first.setdefault(t[:1], []).append(i)
+
+    def _positions(self, cw: CueWord) -> list[int]:
+        """Content positions whose token matches ``cw`` exactly (as :func:`_word_match`)."""
+        if cw.stem:
+            lo = bisect_left(self._vocab, cw.text)
+            hi = bisect_left(self._vocab, cw.text + "\U0010ffff")
+            found = [i for t in self._vocab[lo:hi] for i in self._at[t]]
+        else:
+            found = self._at.get(cw.text, []) + self._at.get(cw.text + "'s", [])
+        return sorted(found)
 
     def _find(self, cue: Cue) -> list[tuple[int, int, bool]]:
         """(content start, content end, fuzzy) of every hit of ``cue``."""
@@ -126,11 +165,30 @@ class CueMatcher:
             return self._cache[cue.raw]
         n, out = len(cue.words), []
         norms = self.norms
-        for i in range(len(norms) - n + 1):
-            misses = [k for k in range(n) if not _word_match(cue.words[k], norms[i + k])]
-            if not misses:
+        words = cue.words
+        if n == 1:
+            exact = self._positions(words[0])
+            out = [(i, i + 1, False) for i in exact]
+            if _fuzzy_shape_ok(cue, 0):
+                seen = set(exact)
+                out += [(i, i + 1, True) for i in self._by_first.get(words[0].text[:1], [])
+                        if i not in seen and _fuzzy_tok_ok(cue, 0, norms[i])]
+                out.sort()
+            starts: list[int] = []
+        else:  # at most one word may miss, so the first or the second word is there
+            last = len(norms) - n
+            starts = sorted({p - k for k in (0, 1) for p in self._positions(words[k]) if 0 <= p - k <= last})
+        for i in starts:
+            miss = -1  # the one word that does not match; -2: two or more (no hit, stop looking)
+            for k in range(n):
+                if not _word_match(words[k], norms[i + k]):
+                    if miss != -1:
+                        miss = -2
+                        break
+                    miss = k
+            if miss == -1:
                 out.append((i, i + n, False))
-            elif len(misses) == 1 and self._fuzzy_ok(cue, misses[0], norms[i + misses[0]]):
+            elif miss >= 0 and self._fuzzy_ok(cue, miss, norms[i + miss]):
                 out.append((i, i + n, True))
         if cue.numeric:  # the number rule: "20%" is a percent, "3x" three times, "$2" an amount
             have = {a for a, _, _ in out}
@@ -142,12 +200,7 @@ class CueMatcher:
 
     @staticmethod
     def _fuzzy_ok(cue: Cue, miss: int, tok: str) -> bool:
-        cw = cue.words[miss]
-        if len(cue.words) == 1:
-            return len(cw.text) >= 8 and abs(len(tok) - len(cw.text)) <= 1 and tok[:1] == cw.text[:1] and _similar(cw, tok, 0.85)
-        anchor = cue.chars - len(cw.text)
-        longest = max(len(w.text) for k, w in enumerate(cue.words) if k != miss)
-        return anchor >= 8 and longest >= 7 and len(cw.text) >= 4 and _similar(cw, tok, 0.5)
+        return _fuzzy_shape_ok(cue, miss) and _fuzzy_tok_ok(cue, miss, tok)
 
     def _negated(self, c_start: int) -> bool:
         tokens = self.tokens
