@@ -1,9 +1,9 @@
 """Coverage accuracy through analyze() as shipped.
 
-The shipped model is fitted on every answer of tests/data/coverage, coverage-holdout and
-coverage-holdout2 (the development data since round 4), so accuracy on them is in-sample and not
-guarded here; the accuracy floor is on the third held-out set (tests/data/coverage-holdout3),
-scored once after the round-4 method was frozen. See voiceprep/analysis/README.md for the protocol and the measured figures.
+The shipped model is fitted on every answer of tests/data/coverage, coverage-holdout,
+coverage-holdout2 and coverage-holdout3 (the development data since round 5), so accuracy on them
+is in-sample and not guarded here; the accuracy floor is on the fourth held-out set
+(tests/data/coverage-holdout4), scored once after the round-5 method was frozen. See voiceprep/analysis/README.md for the protocol and the measured figures.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
 DEV2 = ROOT / "tests" / "data" / "coverage-holdout"  # the first holdout: development data since round 3
 DEV3 = ROOT / "tests" / "data" / "coverage-holdout2"  # the second holdout: development data since round 4
+DEV4 = ROOT / "tests" / "data" / "coverage-holdout3"  # the third holdout: development data since round 5
 
 
 def _answers(folder: Path):
@@ -45,8 +46,8 @@ def _statuses(bank, q, a) -> dict[str, str]:
 
 
 def test_no_off_topic_development_answer_has_a_covered_point() -> None:
-    off = [(a["id"], _statuses(b, q, a)) for d in (DEV, DEV2, DEV3) for b, q, a in _answers(d) if a["kind"] == "off-topic"]
-    assert len(off) >= 20
+    off = [(a["id"], _statuses(b, q, a)) for d in (DEV, DEV2, DEV3, DEV4) for b, q, a in _answers(d) if a["kind"] == "off-topic"]
+    assert len(off) >= 28
     assert [(i, p) for i, p in off if "covered" in p.values()] == []
 
 
@@ -64,23 +65,24 @@ def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
     assert checked >= 6
 
 
-# ---- held-out sets: the second (tests/data/coverage-holdout2) was scored once in round 3 (F1 0.794,
-# 6 of 8 off-topic answers with a covered point; README) and is development data since round 4;
-# the third is scored once after the round-4 method was frozen (see below) ----
+# ---- held-out sets: each is scored once, after a method is frozen, and becomes development data
+# in the next round (holdout 2: round 3, F1 0.794; holdout 3: round 4, F1 0.720, 0 of 8 off-topic
+# answers covered; see voiceprep/analysis/README.md). tests/data/coverage-holdout5 is sealed for
+# the next round: no test reads it. ----
 
-HOLDOUT3 = ROOT / "tests" / "data" / "coverage-holdout3"
-# measured in the one run of the frozen round-4 method (commit 1783716): F1 0.720 (P 0.906,
-# R 0.598), 56 answers, 287 labels, 0 of 8 off-topic answers with a covered point. The floor
+HOLDOUT = ROOT / "tests" / "data" / "coverage-holdout4"
+# measured in the one run of the frozen round-5 method (commit 81948dc): F1 0.707 (P 0.773,
+# R 0.652), 56 answers, 266 labels, 1 of 8 off-topic answers with covered points. The floor
 # leaves 0.02 for numeric drift across onnxruntime builds.
-HOLDOUT3_F1_FLOOR = 0.70
+HOLDOUT_F1_FLOOR = 0.685
 TARGET_F1 = 0.85
 
 
 @pytest.fixture(scope="module")
-def holdout3_predictions():
-    if not any(HOLDOUT3.glob("*.json")):
-        pytest.skip("no third held-out set")
-    return [(a, _statuses(b, q, a)) for b, q, a in _answers(HOLDOUT3)]
+def holdout_predictions():
+    if not any(HOLDOUT.glob("*.json")):
+        pytest.skip("no held-out set")
+    return [(a, _statuses(b, q, a)) for b, q, a in _answers(HOLDOUT)]
 
 
 def _covered_f1(predictions) -> tuple[float, float, float]:
@@ -95,18 +97,21 @@ def _covered_f1(predictions) -> tuple[float, float, float]:
     return precision, recall, 2 * precision * recall / max(precision + recall, 1e-9)
 
 
-def test_covered_f1_on_holdout3_meets_the_floor(holdout3_predictions) -> None:
-    p, r, f1 = _covered_f1(holdout3_predictions)
-    assert f1 >= HOLDOUT3_F1_FLOOR, (p, r, f1)
+def test_covered_f1_on_the_holdout_meets_the_floor(holdout_predictions) -> None:
+    p, r, f1 = _covered_f1(holdout_predictions)
+    assert f1 >= HOLDOUT_F1_FLOOR, (p, r, f1)
 
 
-def test_no_off_topic_holdout3_answer_has_a_covered_point(holdout3_predictions) -> None:
-    off = [(a["id"], pred) for a, pred in holdout3_predictions if a["kind"] == "off-topic"]
+@pytest.mark.xfail(strict=True, reason="known failure, measured: 1 of 8 off-topic holdout-4 answers (a gaming PM's "
+                                       "'tell me about yourself' for battle-for-attention) gets points covered on "
+                                       "specific cues: 'gaming', 'stories', 'experiments' + 'retention'")
+def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions) -> None:
+    off = [(a["id"], pred) for a, pred in holdout_predictions if a["kind"] == "off-topic"]
     assert len(off) >= 4
     assert [(i, p) for i, p in off if "covered" in p.values()] == []
 
 
-@pytest.mark.xfail(strict=True, reason="known failure, measured: F1 0.720 on holdout 3 (recall 0.60: average "
-                                       "answers that make points with generic words lose them to the evidence gate)")
-def test_covered_f1_on_holdout3_meets_the_target(holdout3_predictions) -> None:
-    assert _covered_f1(holdout3_predictions)[2] >= TARGET_F1
+@pytest.mark.xfail(strict=True, reason="known failure, measured: F1 0.707 on holdout 4 (recall 0.65: average "
+                                       "answers make points in plain words that neither cues nor MiniLM similarity catch)")
+def test_covered_f1_on_the_holdout_meets_the_target(holdout_predictions) -> None:
+    assert _covered_f1(holdout_predictions)[2] >= TARGET_F1
