@@ -1,9 +1,9 @@
 """Coverage accuracy through analyze() as shipped.
 
-The shipped model is fitted on every answer of tests/data/coverage, coverage-holdout,
-coverage-holdout2 and coverage-holdout3 (the development data since round 5), so accuracy on them
-is in-sample and not guarded here; the accuracy floor is on the fourth held-out set
-(tests/data/coverage-holdout4), scored once after the round-5 method was frozen. See voiceprep/analysis/README.md for the protocol and the measured figures.
+The shipped model (and, since round 6, the sentence encoder) is fitted on every answer of
+tests/data/coverage and coverage-holdout through coverage-holdout4 (the development data since
+round 6), so accuracy on them is in-sample and not guarded here; the accuracy floor is on the
+fifth held-out set (tests/data/coverage-holdout5), scored once after the round-6 method was frozen. See voiceprep/analysis/README.md for the protocol and the measured figures.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ DEV = ROOT / "tests" / "data" / "coverage"
 DEV2 = ROOT / "tests" / "data" / "coverage-holdout"  # the first holdout: development data since round 3
 DEV3 = ROOT / "tests" / "data" / "coverage-holdout2"  # the second holdout: development data since round 4
 DEV4 = ROOT / "tests" / "data" / "coverage-holdout3"  # the third holdout: development data since round 5
+DEV5 = ROOT / "tests" / "data" / "coverage-holdout4"  # the fourth holdout: development data since round 6
 
 
 def _answers(folder: Path):
@@ -46,8 +47,8 @@ def _statuses(bank, q, a) -> dict[str, str]:
 
 
 def test_no_off_topic_development_answer_has_a_covered_point() -> None:
-    off = [(a["id"], _statuses(b, q, a)) for d in (DEV, DEV2, DEV3, DEV4) for b, q, a in _answers(d) if a["kind"] == "off-topic"]
-    assert len(off) >= 28
+    off = [(a["id"], _statuses(b, q, a)) for d in (DEV, DEV2, DEV3, DEV4, DEV5) for b, q, a in _answers(d) if a["kind"] == "off-topic"]
+    assert len(off) >= 36
     assert [(i, p) for i, p in off if "covered" in p.values()] == []
 
 
@@ -66,15 +67,14 @@ def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
 
 
 # ---- held-out sets: each is scored once, after a method is frozen, and becomes development data
-# in the next round (holdout 2: round 3, F1 0.794; holdout 3: round 4, F1 0.720, 0 of 8 off-topic
-# answers covered; see voiceprep/analysis/README.md). tests/data/coverage-holdout5 is sealed for
-# the next round: no test reads it. ----
+# in the next round (holdout 2: round 3, F1 0.794; holdout 3: round 4, F1 0.720; holdout 4:
+# round 5, F1 0.707 and 1 of 8 off-topic answers covered; see voiceprep/analysis/README.md) ----
 
-HOLDOUT = ROOT / "tests" / "data" / "coverage-holdout4"
-# measured in the one run of the frozen round-5 method (commit 81948dc): F1 0.707 (P 0.773,
-# R 0.652), 56 answers, 266 labels, 1 of 8 off-topic answers with covered points. The floor
+HOLDOUT = ROOT / "tests" / "data" / "coverage-holdout5"
+# measured in the one run of the frozen round-6 method (commit c58bf32): F1 0.761 (P 0.849,
+# R 0.689), 56 answers, 266 labels, 0 of 8 off-topic answers with a covered point. The floor
 # leaves 0.02 for numeric drift across onnxruntime builds.
-HOLDOUT_F1_FLOOR = 0.685
+HOLDOUT_F1_FLOOR = 0.74
 TARGET_F1 = 0.85
 
 
@@ -102,16 +102,13 @@ def test_covered_f1_on_the_holdout_meets_the_floor(holdout_predictions) -> None:
     assert f1 >= HOLDOUT_F1_FLOOR, (p, r, f1)
 
 
-@pytest.mark.xfail(strict=True, reason="known failure, measured: 1 of 8 off-topic holdout-4 answers (a gaming PM's "
-                                       "'tell me about yourself' for battle-for-attention) gets points covered on "
-                                       "specific cues: 'gaming', 'stories', 'experiments' + 'retention'")
 def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions) -> None:
     off = [(a["id"], pred) for a, pred in holdout_predictions if a["kind"] == "off-topic"]
     assert len(off) >= 4
     assert [(i, p) for i, p in off if "covered" in p.values()] == []
 
 
-@pytest.mark.xfail(strict=True, reason="known failure, measured: F1 0.707 on holdout 4 (recall 0.65: average "
-                                       "answers make points in plain words that neither cues nor MiniLM similarity catch)")
+@pytest.mark.xfail(strict=True, reason="known failure, measured: F1 0.761 on holdout 5 (recall 0.69: average "
+                                       "answers make points in plain words the cues and the encoder still miss)")
 def test_covered_f1_on_the_holdout_meets_the_target(holdout_predictions) -> None:
     assert _covered_f1(holdout_predictions)[2] >= TARGET_F1
