@@ -587,6 +587,14 @@ def cue_recall(items: list[cal.Labelled]) -> dict:
 # ---- writing and the holdout -----------------------------------------------------------------
 
 
+def encoder_sha256() -> str:
+    import hashlib
+
+    from voiceprep.analysis.embeddings import model_path
+
+    return hashlib.sha256(model_path().read_bytes()).hexdigest()
+
+
 def write_model(items: list[cal.Labelled], v: Variant, results: dict, path: Path) -> None:
     models = {}
     # the cue-only fallback cannot see what a dropped cue hid, so it is fitted without dropout
@@ -606,6 +614,8 @@ def write_model(items: list[cal.Labelled], v: Variant, results: dict, path: Path
         "variant": v.name,
         "fitted_on": sorted({f"{it.set_question}:{it.answer_id}" for it in items}),
         "results": results,
+        # the thresholds belong to one encoder: tests check that the shipped one is this one
+        "encoder_sha256": encoder_sha256(),
         "models": models,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
