@@ -85,6 +85,26 @@ def test_unavailable_embedding_model_degrades_to_cues(monkeypatch) -> None:
     assert r.point("problem").status == "covered"
 
 
+@pytest.mark.parametrize("broken", ["missing", "garbage"])
+def test_a_missing_or_damaged_encoder_file_degrades_to_cues_and_says_why(monkeypatch, tmp_path, broken) -> None:
+    """A broken install (the shipped encoder deleted or truncated) must not stop analysis."""
+    bank, q = product_bank()
+    path = tmp_path / "model.onnx"
+    if broken == "garbage":
+        path.write_bytes(b"not an onnx file" * 64)
+    monkeypatch.setattr(embeddings, "model_path", lambda: path)
+    embeddings.reset_for_tests()
+    try:
+        r = analyze(timed(GOOD), bank, q, None, AnalysisOptions())
+    finally:
+        embeddings.reset_for_tests()
+    assert r.coverage.method == "cues-only" and not r.coverage.embeddings_used
+    reason = r.coverage.embedding_error or ""
+    assert ("missing" in reason) if broken == "missing" else ("damaged" in reason and "reinstall" in reason), reason
+    assert str(path) in reason and "ONNXRuntimeError" not in reason and "Protobuf" not in reason
+    assert r.point("problem").status == "covered"
+
+
 def test_fillers_per_100_words_counts_every_spoken_word() -> None:
     """README: per 100 words "of all words, fillers included"; a two-word filler is two words."""
     bank, q = product_bank()

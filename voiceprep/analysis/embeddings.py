@@ -9,6 +9,7 @@ user-facing reason, and coverage falls back to cues only.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -134,7 +135,12 @@ def _load() -> Embedder:
     opts.intra_op_num_threads = 2
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
-    session = ort.InferenceSession(str(onnx_file), sess_options=opts, providers=["CPUExecutionProvider"])
+    try:
+        session = ort.InferenceSession(str(onnx_file), sess_options=opts, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own types for a truncated or foreign file
+        logging.getLogger(__name__).warning("embedding model %s failed to load: %s", onnx_file, exc)
+        raise EmbeddingUnavailable(
+            f"the embedding model file is damaged ({onnx_file}); reinstalling voiceprep restores it") from exc
     return Embedder(session, tokenizer)
 
 
