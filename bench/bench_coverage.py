@@ -259,7 +259,8 @@ def load_items(embedder: object | None, folders: tuple[Path, ...] = DEV_DIRS) ->
     return items
 
 
-def long_off_topic(items: list[cal.Labelled], embedder: object | None) -> list[cal.Labelled]:
+def long_off_topic(items: list[cal.Labelled], embedder: object | None,
+                   questions: set[str] | None = None) -> list[cal.Labelled]:
     """Long off-topic answers for every question: each pair of the set's off-topic answers
     joined (150-180 words), labelled all missed. The short off-topic answers of the set taught
     the model that length means substance; these check (and can teach) that length alone is not
@@ -272,6 +273,8 @@ def long_off_topic(items: list[cal.Labelled], embedder: object | None) -> list[c
     if len(pairs) > LONG_PAIRS:  # round 4: 24 off-topic answers give 276 pairs; a fixed sample of them
         pairs = sorted(random.Random(4).sample(pairs, LONG_PAIRS))
     for ref in sorted({it.set_question for it in items}):
+        if questions is not None and ref not in questions:
+            continue
         bank, q = banks.resolve(ref)  # type: ignore[misc]
         for a, b in pairs:
             sig = cal.signals_for(texts[a] + " " + texts[b], q, embedder, (1, 2, 3), bank.questions)
@@ -316,6 +319,25 @@ def drop_cues(items: list[cal.Labelled], seed: int, keep: float = 0.5) -> list[c
                                cue_sem={c: v for c, v in p.cue_sem.items() if c in kept}))
         out.append(replace(it, signals=replace(it.signals, points=pts)))
     return out
+
+
+def out_of_fold(folder: Path) -> tuple[list[cal.Labelled], list[cal.Labelled]]:
+    """Signals in which every answer's similarities come from an encoder that was not trained on
+    its question: folder/fold*/ each hold a model.onnx trained without the questions listed in
+    its training.json (bench/train_coverage_encoder.py --folds N --fold K). The coverage model
+    fitted on these meets the shipped encoder's similarities the way it will meet a new
+    question's, not the inflated ones of answers the encoder was trained on."""
+    from voiceprep.analysis.embeddings import load_embedder
+
+    items: list[cal.Labelled] = []
+    synth: list[cal.Labelled] = []
+    for fold in sorted(p for p in folder.glob("fold*") if (p / "model.onnx").is_file()):
+        held = set(json.loads((fold / "training.json").read_text(encoding="utf-8"))["held_out_questions"])
+        emb = _SentenceCache(load_embedder(fold / "model.onnx"))
+        every = load_items(emb)
+        items += [it for it in every if it.set_question in held]
+        synth += long_off_topic(every, emb, held)
+    return items, synth
 
 
 def _groups(items: list[cal.Labelled]) -> list[list[cal.Labelled]]:
@@ -757,6 +779,8 @@ def main() -> int:
     ap.add_argument("--all-variants", action="store_true", help="also the variants of earlier rounds")
     ap.add_argument("--save", action="store_true", help="also write the output to assets/analysis/")
     ap.add_argument("--cache", type=Path, help="pickle of extracted signals to reuse (delete it after changing code or data)")
+    ap.add_argument("--oof-encoders", type=Path,
+                    help="folder of fold encoders: fit and cross-validate on out-of-fold similarities (see out_of_fold)")
     args = ap.parse_args()
     if args.holdout or args.holdout2 or args.holdout_dir:
         folder = args.holdout_dir or (HOLDOUT2 if args.holdout2 else HOLDOUT)
@@ -775,10 +799,14 @@ def main() -> int:
         TEXTS.update(texts)
         SOURCE.update(source)
     else:
-        embedder = get_embedder()
-        items = load_items(embedder)
-        t_extract = time.perf_counter() - t0
-        synth = long_off_topic(items, _SentenceCache(embedder))
+        if args.oof_encoders:
+            items, synth = out_of_fold(args.oof_encoders)
+            t_extract = time.perf_counter() - t0
+        else:
+            embedder = get_embedder()
+            items = load_items(embedder)
+            t_extract = time.perf_counter() - t0
+            synth = long_off_topic(items, _SentenceCache(embedder))
         if args.cache:
             import pickle
 

