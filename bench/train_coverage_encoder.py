@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import probe_finetune as probe  # noqa: E402
 
-SEALED: tuple[str, ...] = ()  # none now (holdout 6 was used in round 7): seal a new set before the next claim
+SEALED = ("coverage-holdout7",)  # kept for the next round's one evaluation (holdout 6 was used in round 7)
 DEFAULT_SETS = ("coverage", "coverage-holdout", "coverage-holdout2", "coverage-holdout3", "coverage-holdout4")
 
 
