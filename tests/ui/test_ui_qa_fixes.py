@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 
+def _window_with_history(qtbot, tmp_path, bank, fakes=None):
+    """The real window on fake speech with a real history store on disk, shown."""
+    from tests.ui.fakes import make_services
+    from voiceprep.ui import history_adapter
+    from voiceprep.ui.main_window import MainWindow
+
+    services = make_services(tmp_path, bank, fakes) if fakes is not None else make_services(tmp_path, bank)
+    services.open_store = history_adapter.open_store
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show()
+    w.after_show()
+    return w
+
+
 def test_long_transcript_lays_out_once(qtbot) -> None:
     """A long answer is inserted in one edit block: the document changes once, not once per word
     (per-word layout was quadratic: a 1,000-word answer froze the feedback screen for seconds)."""
@@ -146,17 +161,9 @@ def test_missing_recording_is_called_missing_not_typed(qtbot, tmp_path, bank) ->
     "No recording to play (typed answer)" in its feedback: the user was told they had typed it."""
     from pathlib import Path
 
-    from tests.ui.fakes import make_services
-    from voiceprep.ui import history_adapter
     from voiceprep.ui.controller import State
-    from voiceprep.ui.main_window import MainWindow
 
-    services = make_services(tmp_path, bank)
-    services.open_store = history_adapter.open_store
-    w = MainWindow(services)
-    qtbot.addWidget(w)
-    w.show()
-    w.after_show()
+    w = _window_with_history(qtbot, tmp_path, bank)
     q = bank.questions[0]
     w.c.start_question(bank, q)
     qtbot.waitUntil(lambda: w.c.state == State.RECORDING, timeout=10000)
@@ -247,18 +254,10 @@ def test_filler_and_hedge_phrases_are_shown_as_written(qtbot, tmp_path, bank) ->
 def test_disk_full_on_save_says_what_happened_and_that_the_recording_is_kept(qtbot, tmp_path, bank) -> None:
     """On a full disk the banner read "DiskFullError: The disk is full..." (a class name) and did
     not say whether the answer just given was lost."""
-    from tests.ui.fakes import make_services
     from voiceprep.store.errors import DiskFullError
-    from voiceprep.ui import history_adapter
     from voiceprep.ui.controller import State
-    from voiceprep.ui.main_window import MainWindow
 
-    services = make_services(tmp_path, bank)
-    services.open_store = history_adapter.open_store
-    w = MainWindow(services)
-    qtbot.addWidget(w)
-    w.show()
-    w.after_show()
+    w = _window_with_history(qtbot, tmp_path, bank)
     store = w.c.store()
 
     def full(*a, **k):
@@ -329,18 +328,11 @@ def test_dead_microphone_hint_is_not_raised_by_a_pause(qtbot, tmp_path, bank) ->
 def test_silent_recording_is_told_not_scored(qtbot, tmp_path, bank) -> None:
     """A silent recording (dead microphone, or a silent file) became a stored 0% attempt with
     "(nothing was transcribed)" and "No timing information (typed answer)"."""
-    from tests.ui.fakes import Fakes, FakeTranscriber, make_services
-    from voiceprep.ui import history_adapter
+    from tests.ui.fakes import Fakes, FakeTranscriber
     from voiceprep.ui.controller import State
-    from voiceprep.ui.main_window import MainWindow
 
     fakes = Fakes(transcriber=FakeTranscriber(text="", work_s=0.0))
-    services = make_services(tmp_path, bank, fakes)
-    services.open_store = history_adapter.open_store
-    w = MainWindow(services)
-    qtbot.addWidget(w)
-    w.show()
-    w.after_show()
+    w = _window_with_history(qtbot, tmp_path, bank, fakes)
     qtbot.waitUntil(lambda: w.c.model_state == "ready", timeout=10000)
     w.c.start_question(bank, bank.questions[0])
     qtbot.waitUntil(lambda: w.c.state == State.RECORDING, timeout=10000)
@@ -419,17 +411,9 @@ def test_delete_it_deletes_only_the_answer_it_names(qtbot, tmp_path, bank) -> No
 def test_compare_reads_like_numbers_a_person_writes(qtbot, tmp_path, bank) -> None:
     """The comparison said "Pace: 157.9 → 162.1wpm", "Key points covered: 0.0 → 3.0" and ran the
     gained key points together as "….; …"."""
-    from tests.ui.fakes import make_services
-    from voiceprep.ui import history_adapter
     from voiceprep.ui.controller import State
-    from voiceprep.ui.main_window import MainWindow
 
-    services = make_services(tmp_path, bank)
-    services.open_store = history_adapter.open_store
-    w = MainWindow(services)
-    qtbot.addWidget(w)
-    w.show()
-    w.after_show()
+    w = _window_with_history(qtbot, tmp_path, bank)
     q = bank.questions[0]
     for text in ("I like it.", "I would start with the member, measure retention and run an experiment."):
         w.c.start_question(bank, q, typed=True)
