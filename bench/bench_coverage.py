@@ -65,6 +65,12 @@ DEV_DIRS = (DATA, HOLDOUT, HOLDOUT2, HOLDOUT3)
 # fine-tuned on these answers (bench/train_coverage_encoder.py), so cross-validated figures are
 # optimistic for every variant alike: only a sealed holdout tells how the method does
 DEV_DIRS = (*DEV_DIRS, HOLDOUT4)
+# round 8: holdouts 5 and 6 were scored in rounds 6 and 7, and coverage-train8 was written as
+# training data (negation and talk-around answers, the kinds the encoder got wrong most often)
+HOLDOUT5 = ROOT / "tests" / "data" / "coverage-holdout5"
+HOLDOUT6 = ROOT / "tests" / "data" / "coverage-holdout6"
+TRAIN8 = ROOT / "tests" / "data" / "coverage-train8"
+DEV_DIRS = (*DEV_DIRS, HOLDOUT5, HOLDOUT6, TRAIN8)
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 

