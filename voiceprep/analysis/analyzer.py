@@ -22,6 +22,7 @@ from voiceprep.analysis.report import (
     ReportWord,
 )
 from voiceprep.analysis.structure import analyse_structure
+from voiceprep.analysis.trained import question_trained
 from voiceprep.analysis.text import Token, tokenize
 from voiceprep.analysis.transcript import Transcript, Word
 from voiceprep.bank.model import Bank, Question
@@ -84,12 +85,14 @@ def analyze(
     else:
         error = "embeddings switched off"
     models = cov.load_models(options.calibration)
-    model = models["embeddings"] if embedder is not None else models["cues"]
+    trained = embedder is not None and question_trained(question, options.trained_points)
+    model_name, model = cov.pick_model(models, embedder is not None, trained)
     needed = frozenset(model.covered.names) | frozenset(model.any.names) | (
         frozenset({"topic_gate"}) if model.topic_gate is not None else frozenset()) | (
         frozenset({"topic_margin"}) if model.margin_open is not None else frozenset())
     signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error, bank.questions, needed)
     report.coverage = cov.decide(signals, model, transcript)
+    report.coverage.model = model_name
 
     report.structure = analyse_structure(bank, question, transcript, tokens, filler_tokens)
     rnd = bank.round(round_id) if round_id else None

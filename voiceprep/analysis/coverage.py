@@ -750,13 +750,25 @@ def calibration_path() -> Path:
 
 @lru_cache(maxsize=8)
 def load_models(path: str | None = None) -> dict[str, CoverageModel]:
-    """{"embeddings": model, "cues": model} from the calibration file; built-in fallbacks if absent."""
+    """{"embeddings": model, "cues": model} from the calibration file, plus "embeddings-trained"
+    (for questions the encoder was fine-tuned on) when the file has it; built-in fallbacks if
+    absent."""
     p = Path(path) if path else calibration_path()
     try:
         raw = json.loads(p.read_text(encoding="utf-8"))
-        return {k: CoverageModel.from_dict(raw["models"][k]) for k in ("embeddings", "cues")}
+        keys = ("embeddings", "cues") + (("embeddings-trained",) if "embeddings-trained" in raw["models"] else ())
+        return {k: CoverageModel.from_dict(raw["models"][k]) for k in keys}
     except (OSError, ValueError, KeyError, TypeError):
         return _fallback_models()
+
+
+def pick_model(models: dict[str, CoverageModel], embeddings: bool, trained: bool) -> tuple[str, CoverageModel]:
+    """The coverage model for one answer, and its name for the report."""
+    if not embeddings:
+        return "cues-only", models["cues"]
+    if trained and "embeddings-trained" in models:
+        return "trained-question", models["embeddings-trained"]
+    return "new-question", models["embeddings"]
 
 
 def _fallback_models() -> dict[str, CoverageModel]:

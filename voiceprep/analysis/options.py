@@ -30,6 +30,8 @@ class AnalysisOptions:
     cluster_window_s: float = 10.0
     cluster_min: int = 3
     calibration: str | None = None  # path of a calibration JSON; None = the shipped one
+    # path of the encoder's trained-points.json (voiceprep.analysis.trained); None = the shipped one
+    trained_points: str | None = None
     extra: dict[str, float] = field(default_factory=dict)
 
     @classmethod

@@ -147,6 +147,10 @@ class Coverage:
     method: str = "cues+embeddings"  # or "cues-only" when the embedding model could not load
     embeddings_used: bool = True
     embedding_error: str | None = None
+    # which fitted coverage model judged it: "trained-question" (the encoder was fine-tuned on
+    # this question's key points), "new-question" (it was not: a user's own or edited question),
+    # or "cues-only"
+    model: str = "new-question"
 
 
 @dataclass
