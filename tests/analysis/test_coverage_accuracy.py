@@ -16,9 +16,10 @@ import pytest
 
 from voiceprep.analysis import calibrate as cal
 from voiceprep.analysis.analyzer import analyze
-from voiceprep.analysis.coverage import decide, load_models
+from voiceprep.analysis.coverage import decide, load_models, pick_model
 from voiceprep.analysis.embeddings import get_embedder
 from voiceprep.analysis.options import AnalysisOptions
+from voiceprep.analysis.trained import question_trained
 from voiceprep.analysis.transcript import Transcript
 from voiceprep.bank.loader import load_banks
 
@@ -64,10 +65,11 @@ def test_development_off_topic_answers_with_a_covered_point_are_only_the_known_o
 def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
     """The bench fits and scores on signals it extracts itself; analyze() must reach the same
     statuses, or the figures in the README would not describe the app."""
-    model = load_models()["embeddings"]
+    models = load_models()
     embedder = get_embedder()
     checked = 0
     for bank, q, a in list(_answers(DEV))[::9]:
+        _, model = pick_model(models, True, question_trained(q))
         sig = cal.with_windows(cal.signals_for(a["text"], q, embedder, (1, 2, 3), bank.questions), model.windows)
         bench = {p.id: p.status for p in decide(sig, model, Transcript.from_text(a["text"])).points}
         assert bench == _statuses(bank, q, a), a["id"]
