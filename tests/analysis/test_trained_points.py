@@ -86,10 +86,14 @@ def test_analyze_uses_the_trained_model_for_a_trained_question(tmp_path: Path) -
     assert "covered" not in [p.status for p in r.coverage.points]
 
 
-def test_the_shipped_list_belongs_to_the_shipped_encoder() -> None:
+def test_the_shipped_list_and_the_calibration_agree() -> None:
+    """A trained-question model ships with the list that says which questions get it, and the
+    list names the shipped encoder; without that model no list ships (round 7 has none)."""
     path = trained_points_path()
-    if not path.exists():
-        pytest.skip("this encoder ships without a trained-points list: every question uses the new-question model")
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["encoder_sha256"] == hashlib.sha256(model_path().read_bytes()).hexdigest(), (
+    doc = json.loads(cov.calibration_path().read_text(encoding="utf-8"))
+    if "embeddings-trained" not in doc["models"]:
+        assert not path.exists(), "trained-points.json ships without a model for trained questions"
+        return
+    points = json.loads(path.read_text(encoding="utf-8"))
+    assert points["encoder_sha256"] == hashlib.sha256(model_path().read_bytes()).hexdigest(), (
         "trained-points.json was written for another encoder: copy the one bench/train_coverage_encoder.py wrote")
