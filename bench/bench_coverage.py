@@ -71,6 +71,8 @@ HOLDOUT5 = ROOT / "tests" / "data" / "coverage-holdout5"
 HOLDOUT6 = ROOT / "tests" / "data" / "coverage-holdout6"
 TRAIN8 = ROOT / "tests" / "data" / "coverage-train8"
 DEV_DIRS = (*DEV_DIRS, HOLDOUT5, HOLDOUT6, TRAIN8)
+# round 9 on: holdouts 7 and 8 were scored in round 8 (round 8 was not shipped; see the analysis README)
+DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout7", ROOT / "tests" / "data" / "coverage-holdout8")
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 
