@@ -331,30 +331,31 @@ def drop_cues(items: list[cal.Labelled], seed: int, keep: float = 0.5) -> list[c
 
 def out_of_fold(folder: Path) -> tuple[list[cal.Labelled], list[cal.Labelled]]:
     """Signals in which every answer's similarities come from an encoder that was not trained on
-    its question: folder/fold*/ each hold a model.onnx trained without the questions listed in
-    its training.json (bench/train_coverage_encoder.py --folds N --fold K). The coverage model
-    fitted on these meets the shipped encoder's similarities the way it will meet a new
-    question's, not the inflated ones of answers the encoder was trained on."""
+    it: folder/fold*/ each hold a model.onnx and a training.json naming what it was trained
+    without (bench/train_coverage_encoder.py --folds N --fold K), either a share of the
+    questions (--fold-by question: how a new question meets the shipped encoder) or a share of
+    every question's answers (--fold-by answer: how a new answer to a trained question meets
+    it). The coverage model fitted on these meets similarities the way the app will, not the
+    inflated ones of answers the encoder was trained on."""
     from voiceprep.analysis.embeddings import load_embedder
 
     items: list[cal.Labelled] = []
     synth: list[cal.Labelled] = []
-    for fold in sorted(p for p in folder.glob("fold*") if (p / "model.onnx").is_file()):
+    folds = sorted(p for p in folder.glob("fold*") if (p / "model.onnx").is_file())
+    for k, fold in enumerate(folds):
         info = json.loads((fold / "training.json").read_text(encoding="utf-8"))
-        held = set(info["held_out_questions"])
         held_answers = set(info.get("held_out_answers", ()))
         emb = _SentenceCache(load_embedder(fold / "model.onnx"))
         every = load_items(emb)
-        if held_answers:  # folds by answer (--fold-by answer): the encoder knows the question, not the answer
+        if held_answers:
             items += [it for it in every if f"{it.set_question}:{it.answer_id}" in held_answers]
             # off-topic answers are never trained on, so any fold's encoder meets them fresh: each
             # fold makes the long ones for its share of the questions (as many as by question)
-            qs = sorted({it.set_question for it in every})
-            k = sorted(p.name for p in folder.glob("fold*")).index(fold.name)
-            synth += long_off_topic(every, emb, set(qs[k :: len(list(folder.glob("fold*")))]))
+            held = set(sorted({it.set_question for it in every})[k :: len(folds)])
         else:
+            held = set(info["held_out_questions"])
             items += [it for it in every if it.set_question in held]
-            synth += long_off_topic(every, emb, held)
+        synth += long_off_topic(every, emb, held)
     return items, synth
 
 

@@ -117,7 +117,8 @@ def main() -> int:
     if sealed:
         raise SystemExit(f"{', '.join(sealed)} is sealed: never train on it")
     excluded = {k for k in args.exclude_kinds.split(",") if k}
-    items = [it for it in probe.load(sets) if it["kind"] not in excluded]
+    every = probe.load(sets)
+    items = [it for it in every if it["kind"] not in excluded]
     held_out: list[str] = []
     held_out_answers: list[str] = []
     if args.folds and args.fold_by == "question":
@@ -126,7 +127,7 @@ def main() -> int:
         held_out = sorted(qs[args.fold :: args.folds])
         items = [it for it in items if it["q"] not in held_out]
     elif args.folds:  # every question keeps most of its answers: the shipped encoder's view of a bank question
-        ids = sorted(f"{it['q']}:{it['id']}" for it in probe.load(sets))  # off-topic too: it is scored, not trained
+        ids = sorted(f"{it['q']}:{it['id']}" for it in every)  # off-topic too: it is scored, not trained
         random.Random(args.seed).shuffle(ids)
         held_out_answers = sorted(ids[args.fold :: args.folds])
         gone = set(held_out_answers)
