@@ -102,6 +102,10 @@ class Variant:
     margin_open: str | None = None  # "fit": coverage.CoverageModel.margin_open, see margin_open_threshold
     margin_min_strong: int = 1  # coverage.CoverageModel.margin_min_strong
     reported_rule: bool = False  # coverage.CoverageModel.reported_rule (round 9)
+    # round 9: cue_or_sim at this quantile of what off-topic talk reaches, not its maximum (the
+    # maximum of a pool that grows every round only rises); the answer-level gates keep whole
+    # off-topic answers out
+    cos_quantile: float | None = None
 
 
 OLD = CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES  # the previously shipped feature set
@@ -492,13 +496,15 @@ def cue_or_sim_threshold(train: list[cal.Labelled], v: Variant) -> float:
     long off-topic answers (built from those questions' own off-topic answers) and in their
     short off-topic answers: what off-topic talk reaches without a cue."""
     pool = _off_topic_pool(train)
-    best = 0.0
+    vals = [0.0]
     for it in pool:
         sig = cal.with_windows(it.signals, v.sizes)
         for p in sig.points:
             if p.sims is not None and len(p.sims):
-                best = max(best, float(p.sims.max()))
-    return round(best + 0.01, 3)
+                vals.append(float(p.sims.max()))
+    if v.cos_quantile is not None:
+        return round(float(np.quantile(vals, v.cos_quantile)) + 0.01, 3)
+    return round(max(vals) + 0.01, 3)
 
 
 def generic_sim_threshold(train: list[cal.Labelled], v: Variant) -> float | None:
