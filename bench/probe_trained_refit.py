@@ -26,6 +26,7 @@ import argparse
 import json
 import pickle
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,7 @@ def shipped_as_fit(model: dict) -> tuple[dict, dict, bc.Variant]:
                 "cue_or_sim": m.get("cue_or_sim"), "generic_sim": m.get("generic_sim"), "margin_open": m.get("margin_open")}
     v = next(x for x in bc.VARIANTS if x.name == "R5 r4 + margin opens (any)")
     assert tuple(model["covered"]["names"]) == v.names
-    return one(model["covered"], model), one(model["any"], model), v
+    return one(model["covered"], model), one(model["any"], model), replace(v, reported_rule=bool(model.get("reported_rule")))
 
 
 def thresholds_only_cv(items: list[cal.Labelled], base_cov: dict, base_any: dict, v: bc.Variant) -> dict:
@@ -93,9 +94,9 @@ def main() -> int:
                  "long_off_topic": len(synth)}
     s, m = bc.statuses(cov, anyp, items, v7)
     long_s, long_m = bc.statuses(cov, anyp, synth, v7)
-    out["round7_shipped"] = dict(bc.scores(s, m), f1_95ci=bc.bootstrap_ci(s, m),
+    out["new_question_model"] = dict(bc.scores(s, m), f1_95ci=bc.bootstrap_ci(s, m),
                                  long_off_topic_covered=len({it.answer_id for (it, _), st in zip(long_m, long_s) if st == "covered"}))
-    out["round7_thresholds_refit"] = thresholds_only_cv(items, cov, anyp, v7)
+    out["new_question_model_thresholds_refit"] = thresholds_only_cv(items, cov, anyp, v7)
     names = [x.name for x in bc.VARIANTS if x.name in bc.ROUND5]
     if args.only:
         names = [n for n in names if any(o in n for o in args.only.split("|"))]
