@@ -75,6 +75,8 @@ DEV_DIRS = (*DEV_DIRS, HOLDOUT5, HOLDOUT6, TRAIN8)
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout7", ROOT / "tests" / "data" / "coverage-holdout8")
 # round 10 on: holdout 9 was scored in round 9
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout9")
+# round 11 on: holdout 10 was scored in round 10
+DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout10")
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 
