@@ -77,6 +77,8 @@ DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout7", ROOT / "te
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout9")
 # round 11 on: holdout 10 was scored in round 10
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout10")
+# round 12 on: holdout 11 was scored in round 11 (the shipped trained-question model was not fitted on it)
+DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout11")
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 

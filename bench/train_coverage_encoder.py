@@ -36,7 +36,7 @@ import probe_finetune as probe  # noqa: E402
 SEALED = probe.SEALED
 DEFAULT_SETS = ("coverage", "coverage-holdout", "coverage-holdout2", "coverage-holdout3", "coverage-holdout4",
                 "coverage-holdout5", "coverage-holdout6", "coverage-train8", "coverage-holdout7", "coverage-holdout8",
-                "coverage-holdout9", "coverage-holdout10")
+                "coverage-holdout9", "coverage-holdout10", "coverage-holdout11")
 
 
 def export_onnx(model, out_dir: Path, sample: list[str]) -> dict:
