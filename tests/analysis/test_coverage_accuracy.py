@@ -1,11 +1,12 @@
 """Coverage accuracy through analyze() as shipped.
 
-The shipped model is round 7's (the encoder fine-tuned on tests/data/coverage and
-coverage-holdout through coverage-holdout4; the coverage model fitted on those, holdout 5 used to
-choose it), so accuracy on those is not guarded here. The floors are on the three sets it was
-never fitted on, each scored after it was frozen: holdout 6 (its one evaluation, round 7),
-holdouts 7 and 8 (round 8: round 8's method was scored once on each, did worse, and was not
-shipped; round 7's figures on them are the ones below). See voiceprep/analysis/README.md.
+The shipped method is round 11's (voiceprep/analysis/README.md): round 7's encoder (fine-tuned on
+tests/data/coverage and coverage-holdout through coverage-holdout4) and its coverage model for
+new questions with the attribution rule; for the questions the encoder was trained on, a second
+model fitted on fresh answers to them (holdouts 8, 9 and 10). The floors are on the sets the
+shipped method was never fitted on, each measured after a freeze: holdout 6 (new questions) and
+holdout 7 (new behavioural and motivation questions), which only the new-question model meets,
+and holdout 11 (fresh answers to built-in questions, round 11's one evaluation).
 """
 
 from __future__ import annotations
@@ -27,12 +28,7 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-DEV2 = ROOT / "tests" / "data" / "coverage-holdout"  # the first holdout: development data since round 3
-DEV3 = ROOT / "tests" / "data" / "coverage-holdout2"  # the second holdout: development data since round 4
-DEV4 = ROOT / "tests" / "data" / "coverage-holdout3"  # the third holdout: development data since round 5
-DEV5 = ROOT / "tests" / "data" / "coverage-holdout4"  # the fourth holdout: development data since round 6
-DEV6 = ROOT / "tests" / "data" / "coverage-holdout5"  # the fifth holdout: development data since round 7
-DEV7 = ROOT / "tests" / "data" / "coverage-train8"  # round 8's training answers (hard negation and talk-around kinds)
+SEALED = {"coverage-holdout12"}  # scored once, by a later round; never opened before
 
 
 def _answers(folder: Path):
@@ -51,20 +47,16 @@ def _statuses(bank, q, a) -> dict[str, str]:
     return {p.id: p.status for p in r.coverage.points}
 
 
-KNOWN_OFF_TOPIC_FAILURES = {"h4-ba-06", "t8-kids-05", "t8-prio-03"}
-
-
-def test_development_off_topic_answers_with_a_covered_point_are_only_the_known_ones() -> None:
-    dev = (DEV, DEV2, DEV3, DEV4, DEV5, DEV6, DEV7)
-    off = [(a["id"], _statuses(b, q, a)) for d in dev for b, q, a in _answers(d) if a["kind"] == "off-topic"]
-    assert len(off) >= 54
-    # known failures, measured: h4-ba-06 (since round 7), a gaming PM's "tell me about yourself"
-    # scored against battle-for-attention, covers points on cues that are specific in the bank
-    # ("gaming", "stories", "experiments" + "retention"); t8-kids-05 and t8-prio-03 (round 8's
-    # training answers, written to name the question's domain in passing: "at my last job we ran
-    # experiments and cared about retention"). Any other off-topic answer with a covered point is
-    # a regression; fixing one of these should update the set.
-    assert {i for i, p in off if "covered" in p.values()} == KNOWN_OFF_TOPIC_FAILURES
+def test_no_labelled_off_topic_answer_has_a_covered_point() -> None:
+    """Every off-topic answer of every labelled set but the sealed one. Round 7 covered points in
+    three (h4-ba-06, a gaming PM's "tell me about yourself" against battle-for-attention; t8-kids-05
+    and t8-prio-03, written to name the question's domain in passing); round 11's model for trained
+    questions covers none, and the issue's target allows none."""
+    folders = [d for d in sorted((ROOT / "tests" / "data").glob("coverage*"))
+               if d.name not in SEALED and d.name != "coverage-agreement"]
+    off = [(a["id"], _statuses(b, q, a)) for d in folders for b, q, a in _answers(d) if a["kind"] == "off-topic"]
+    assert len(off) >= 100
+    assert [i for i, p in off if "covered" in p.values()] == []
 
 
 def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
@@ -87,17 +79,17 @@ def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
 # round 5, F1 0.707 and 1 of 8 off-topic answers covered; holdout 5: round 6, F1 0.761; see
 # voiceprep/analysis/README.md) ----
 
-# measured with the shipped round-7 method; each floor leaves 0.02 for numeric drift across
+# measured with the shipped round-11 method; each floor leaves about 0.02 for numeric drift across
 # onnxruntime builds
 HOLDOUT_FLOORS = {
-    # its one evaluation (commit e64b748): F1 0.783 (P 0.747, R 0.822), 56 answers, 8 new questions
-    "coverage-holdout6": 0.76,
-    # round 8 (commit 51d1b03 froze round 8; round 7 was frozen before the set was written):
-    # F1 0.650 (P 0.776, R 0.559), 42 answers, 6 questions without development data
+    # new questions: F1 0.796 (P 0.771, R 0.822); round 7 scored 0.783 in its one evaluation (e64b748),
+    # the attribution rule added since moved it
+    "coverage-holdout6": 0.77,
+    # new behavioural and motivation questions: F1 0.650 (P 0.776, R 0.559), as round 7
     "coverage-holdout7": 0.63,
-    # the same: F1 0.792 (P 0.741, R 0.851), 56 fresh answers to 8 questions that have
-    # development data (how a user practising the built-in bank meets it)
-    "coverage-holdout8": 0.77,
+    # fresh answers to 8 built-in questions, round 11's one evaluation (freeze 4244a77):
+    # F1 0.798 (P 0.838, R 0.761)
+    "coverage-holdout11": 0.78,
 }
 TARGET_F1 = 0.85
 
@@ -138,7 +130,7 @@ def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions, na
     assert [(i, p) for i, p in off if "covered" in p.values()] == []
 
 
-@pytest.mark.xfail(strict=True, reason="known failure, measured with round 7: F1 0.783, 0.650 and 0.792 on holdouts "
-                                       "6, 7 and 8 (precision 0.75, 0.78, 0.74)")
+@pytest.mark.xfail(strict=True, reason="known failure, measured with round 11: F1 0.796, 0.650 and 0.798 on holdouts "
+                                       "6, 7 and 11 (recall 0.82, 0.56, 0.76)")
 def test_covered_f1_on_every_holdout_meets_the_target(holdout_predictions) -> None:
     assert min(_covered_f1(holdout_predictions[name])[2] for name in HOLDOUT_FLOORS) >= TARGET_F1
