@@ -112,6 +112,8 @@ class Variant:
     # maximum of a pool that grows every round only rises); the answer-level gates keep whole
     # off-topic answers out
     cos_quantile: float | None = None
+    # round 12: "fit": coverage.CoverageModel.cue_or_sim_point, see point_sim_threshold
+    point_sim: str | None = None
 
 
 OLD = CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES  # the previously shipped feature set
@@ -258,6 +260,13 @@ VARIANTS += (
     Variant("R9 r4d + reported rule", *_R3, **_R4, reported_rule=True),
 )
 ROUND5 = (*ROUND5, *(v.name for v in VARIANTS if v.name.startswith("R9")))
+# round 12: a point of an answer the gate let through needs less similarity than the gate does
+VARIANTS += (
+    Variant("R12 r9 r4d + point sim", *_R3, **_R4, reported_rule=True, point_sim="fit"),
+    Variant("R12 r9 r5 + point sim", *_R3, **_R4, margin_open="fit", margin_min_strong=0, reported_rule=True,
+            point_sim="fit"),
+)
+ROUND5 = (*ROUND5, *(v.name for v in VARIANTS if v.name.startswith("R12")))
 # the variants compared in the third round (128 answers); the rest are kept for the record
 ROUND3 = ("cues-any (rule)", "no-cue features w2", "old features w2 dropout", "topical length w2 dropout",
           *(v.name for v in VARIANTS[VARIANTS.index(next(v for v in VARIANTS if v.name == "topical + dismiss w2 dropout")):]))
@@ -458,21 +467,22 @@ def fit(train: list[cal.Labelled], v: Variant, positive: tuple[str, ...]) -> dic
     cos = cue_or_sim_threshold(train, v) if v.cue_or_sim == "fit" else v.cue_or_sim
     gsim = generic_sim_threshold(train, v) if v.generic_sim == "fit" else None
     mopen = margin_open_threshold(train) if v.margin_open == "fit" else None
+    psim = point_sim_threshold(train, v, cos, gsim, mopen) if v.point_sim == "fit" else None
     if v.rule_threshold and positive == ("covered",):  # the threshold for the decision as a whole
-        oof = np.where(_blocked(aug, meta, v, cos, gsim, mopen), 0.0, oof)
+        oof = np.where(_blocked(aug, meta, v, cos, gsim, mopen, psim), 0.0, oof)
     return {"w": w, "b": b, "m": m, "s": s, "t": cal.best_threshold(oof, y),
             "floor": _topic_floor(train) if v.topic_floor else None,
             "gate": topic_gate(train) if v.topic_gate else None,
-            "cue_or_sim": cos, "generic_sim": gsim, "margin_open": mopen}
+            "cue_or_sim": cos, "generic_sim": gsim, "margin_open": mopen, "cue_or_sim_point": psim}
 
 
 def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | None, gsim: float | None,
-             mopen: float | None = None) -> np.ndarray:
+             mopen: float | None = None, psim: float | None = None) -> np.ndarray:
     """Per row of ``meta``: whether the non-fitted rules (as coverage.decide applies them) forbid `covered`."""
     rule = CoverageModel(None, None, v.sizes, cue_or_sim=cos, generic_df=v.generic_df,  # type: ignore[arg-type]
                          generic_sim=gsim, min_points=v.min_points, pair_span=v.pair_span, min_strong=v.min_strong,
                          weak_per_point=v.weak_per_point, margin_open=mopen, margin_min_strong=v.margin_min_strong,
-                         reported_rule=v.reported_rule)
+                         reported_rule=v.reported_rule, cue_or_sim_point=psim)
     idx = {id(it): {p.point.id: i for i, p in enumerate(it.signals.points)} for it in items}
     sigs = {id(it): cal.with_windows(it.signals, v.sizes) for it in items}
     gate = {id(it): gated(sigs[id(it)], rule) for it in items}
@@ -524,6 +534,30 @@ def generic_sim_threshold(train: list[cal.Labelled], v: Variant) -> float | None
     return round(best + 0.01, 3)
 
 
+def point_sim_threshold(train: list[cal.Labelled], v: Variant, cos: float | None, gsim: float | None,
+                        mopen: float | None) -> float | None:
+    """Round 12: the per-point similarity a point needs in an answer that passed the gate: just
+    above the best a key point reaches in the off-topic (and long off-topic) training answers
+    the gate lets through, at least SUB_THRESHOLD (a window that similar touches the point) and
+    at most ``cos``."""
+    from voiceprep.analysis.coverage import SUB_THRESHOLD
+
+    if cos is None:
+        return None
+    rule = CoverageModel(None, None, v.sizes, cue_or_sim=cos, generic_df=v.generic_df,  # type: ignore[arg-type]
+                         generic_sim=gsim, min_points=v.min_points, pair_span=v.pair_span, min_strong=v.min_strong,
+                         weak_per_point=v.weak_per_point, margin_open=mopen, margin_min_strong=v.margin_min_strong)
+    best = SUB_THRESHOLD
+    for it in _off_topic_pool(train):
+        sig = cal.with_windows(it.signals, v.sizes)
+        if gated(sig, rule):
+            continue
+        for p in sig.points:
+            if p.sims is not None and len(p.sims):
+                best = max(best, float(p.sims.max()) + 0.01)
+    return round(min(best, cos), 3)
+
+
 def margin_open_threshold(train: list[cal.Labelled]) -> float | None:
     """Just above the best topic margin (whole-answer similarity to the question minus the best
     other question of the bank) of the training questions' off-topic and long off-topic answers:
@@ -573,7 +607,8 @@ def statuses(cov: dict, anyp: dict, items: list[cal.Labelled], v: Variant) -> tu
         pc = np.where([gate[id(it)] for it, _ in meta], 0.0, pc)
     if (v.dismiss_rule or cov.get("cue_or_sim") is not None or v.generic_df is not None or v.min_points or v.min_strong
             or v.reported_rule):
-        pc = np.where(_blocked(items, meta, v, cov.get("cue_or_sim"), cov.get("generic_sim"), cov.get("margin_open")), 0.0, pc)
+        pc = np.where(_blocked(items, meta, v, cov.get("cue_or_sim"), cov.get("generic_sim"), cov.get("margin_open"),
+                               cov.get("cue_or_sim_point")), 0.0, pc)
     out = ["covered" if c >= cov["t"] else "partial" if a >= anyp["t"] or (v.cue_partial and e) else "missed"
            for c, a, e in zip(pc, pa, exact)]
     return out, meta
@@ -700,7 +735,7 @@ def _coverage_model(items: list[cal.Labelled], var: Variant) -> dict:
         cal.to_logistic(var.names, anyp["w"], anyp["b"], anyp["m"], anyp["s"], anyp["t"]),
         var.sizes, cov["floor"], var.cue_partial, cov.get("gate"), var.dismiss_rule, cov.get("cue_or_sim"),
         var.generic_df, cov.get("generic_sim"), var.min_points, var.pair_span, var.min_strong, var.weak_per_point,
-        cov.get("margin_open"), var.margin_min_strong, var.reported_rule,
+        cov.get("margin_open"), var.margin_min_strong, var.reported_rule, cov.get("cue_or_sim_point"),
     ).to_dict()
 
 

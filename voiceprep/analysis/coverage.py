@@ -646,6 +646,11 @@ class CoverageModel:
     # have to A/B test this", "the textbook answer is ...": voiceprep.analysis.attribution) is at
     # most "partial": every exact cue hit is in such a stretch, or (no cue hit) half its best window is
     reported_rule: bool = False
+    # round 12: the per-point cue-or-similarity rule with its own, lower threshold. ``cue_or_sim``
+    # (above what any off-topic talk reaches) still decides which points count as strong for the
+    # answer-level gate; a point of an answer that passed the gate needs only this, fitted above
+    # what the off-topic answers that pass the gate reach. None: ``cue_or_sim`` for both.
+    cue_or_sim_point: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
@@ -654,7 +659,7 @@ class CoverageModel:
                 "generic_sim": self.generic_sim, "min_points": self.min_points,
                 "pair_span": self.pair_span, "min_strong": self.min_strong, "weak_per_point": self.weak_per_point,
                 "margin_open": self.margin_open, "margin_min_strong": self.margin_min_strong,
-                "reported_rule": self.reported_rule}
+                "reported_rule": self.reported_rule, "cue_or_sim_point": self.cue_or_sim_point}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
@@ -665,17 +670,20 @@ class CoverageModel:
                    d.get("generic_df"), d.get("generic_sim"), int(d.get("min_points", 0) or 0),  # type: ignore[arg-type]
                    d.get("pair_span"), int(d.get("min_strong", 0) or 0),  # type: ignore[arg-type]
                    bool(d.get("weak_per_point", True)), d.get("margin_open"),  # type: ignore[arg-type]
-                   int(d.get("margin_min_strong", 1) or 0), bool(d.get("reported_rule", False)))
+                   int(d.get("margin_min_strong", 1) or 0), bool(d.get("reported_rule", False)),
+                   d.get("cue_or_sim_point"))  # type: ignore[arg-type]
 
 
 def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
-    """The cue-or-similarity rule: no exact cue hit and no window ``cue_or_sim`` similar."""
-    if model.cue_or_sim is None:
+    """The cue-or-similarity rule: no exact cue hit and no window ``cue_or_sim`` similar
+    (``cue_or_sim_point`` when the model has one)."""
+    threshold = model.cue_or_sim_point if model.cue_or_sim_point is not None else model.cue_or_sim
+    if threshold is None:
         return False
     p = sig.points[i]
     if p.exact:
         return False
-    return p.sims is None or not len(p.sims) or float(p.sims.max()) < model.cue_or_sim
+    return p.sims is None or not len(p.sims) or float(p.sims.max()) < threshold
 
 
 def strong_cue(sig: AnswerSignals, i: int, generic_df: int, pair_span: int | None = None) -> bool:
