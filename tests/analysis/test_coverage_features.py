@@ -156,3 +156,14 @@ def test_cue_specificity_needs_the_other_questions() -> None:
 
     _, q = _bank_question("netflix-pm/autonomous-decision")
     assert cue_frequencies(q, ()) == {}
+
+
+@pytest.mark.parametrize("point_sim, lacking", [(None, True), (0.4, False), (0.45, True)])
+def test_the_per_point_threshold_replaces_the_gate_threshold(point_sim: float | None, lacking: bool) -> None:
+    """Round 12: with ``cue_or_sim_point`` a point needs only that much similarity; without, ``cue_or_sim``."""
+    model = CoverageModel(Logistic((), (), 10.0, (), (), 0.5), Logistic((), (), 10.0, (), (), 0.5), (1,), cue_or_sim=0.5,
+                          cue_or_sim_point=point_sim)
+    sig = _one_point(0.42, False)
+    assert lacks_evidence(sig, 0, model) is lacking
+    assert decide(sig, model, Transcript.from_text(TEXT)).points[0].status == ("partial" if lacking else "covered")
+    assert CoverageModel.from_dict(model.to_dict()) == model
