@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def _window_with_history(qtbot, tmp_path, bank, fakes=None):
     """The real window on fake speech with a real history store on disk, shown."""
@@ -430,3 +432,22 @@ def test_compare_reads_like_numbers_a_person_writes(qtbot, tmp_path, bank) -> No
     assert not re.search(r"\d\.0\b", text.split("Transcript")[0]), text
     assert "Key points gained" in text and ".;" not in text
     w.close()
+
+
+@pytest.mark.parametrize("status, start, has_evidence, expect, hint", [
+    ("covered", 42.0, True, "Covered at 0:42: \u201cwe would watch retention\u201d", False),
+    ("partial", 42.0, True, "Partial at 0:42: \u201cwe would watch retention\u201d", True),
+    ("partial", None, True, "Partial: \u201cwe would watch retention\u201d", True),
+    ("missed", None, False, "Missed: nothing in the answer matched \u201cJudge on retention.\u201d", False),
+])
+def test_point_detail_says_what_partial_means(status: str, start: float | None, has_evidence: bool, expect: str,
+                                              hint: bool) -> None:
+    """A point shown as partial was mostly one the marker said was missed (analysis README): the
+    line under the key points says the words came up, not that the point was made."""
+    from voiceprep.analysis.report import Evidence, PointResult
+    from voiceprep.ui.feedback_view import PARTIAL_HINT, point_detail_text
+
+    ev = Evidence("we would watch retention", start, None, 3, 7) if has_evidence else None
+    text = point_detail_text(PointResult("metric", "Judge on retention.", status, 0.6, ev))
+    assert text.startswith(expect)
+    assert (PARTIAL_HINT in text) is hint
