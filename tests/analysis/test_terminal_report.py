@@ -60,3 +60,15 @@ def test_round_target_equal_to_the_question_target_is_not_repeated() -> None:
     r = analyze(timed("the problem is browse abandonment"), bank, q, "screen", AnalysisOptions(use_embeddings=False))
     r.timing.round_target_s, r.timing.round_verdict = r.timing.target_s, r.timing.verdict
     assert "round target" not in format_report(r)
+
+
+def test_partial_points_come_with_what_partial_means() -> None:
+    from dataclasses import replace
+
+    bank, q = product_bank()
+    r = analyze(timed("the problem is browse abandonment and I would run an A/B test"), bank, q, None,
+                AnalysisOptions(use_embeddings=False))
+    none_partial = replace(r.coverage, points=[replace(p, status="covered") for p in r.coverage.points])
+    assert "[~] partial:" not in format_report(replace(r, coverage=none_partial))
+    one_partial = replace(r.coverage, points=[replace(r.coverage.points[0], status="partial"), *r.coverage.points[1:]])
+    assert "[~] partial: touched on, not clearly made" in format_report(replace(r, coverage=one_partial))

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from voiceprep.analysis.report import PARTIAL_HINT
 from voiceprep.analysis.text import as_written
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -238,6 +239,8 @@ def format_report(r: "AnswerReport", prompt: str = "") -> str:
         if p.evidence is not None:
             at = f" at {_t(p.evidence.start)}" if p.evidence.start is not None else ""
             out.append(f'        "{_clip(p.evidence.text, 100)}"{at}')
+    if any(p.status == "partial" for p in r.coverage.points):
+        out.append(f"  [~] partial: {PARTIAL_HINT[0].lower()}{PARTIAL_HINT[1:]}")
     out.append("")
     tm = r.timing
     # the verdict follows the target it was judged against; the round's target gets its own line

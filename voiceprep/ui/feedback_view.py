@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voiceprep.analysis.report import PointResult
+from voiceprep.analysis.report import PARTIAL_HINT, PointResult
 from voiceprep.analysis.text import as_written
 from voiceprep.ui.controller import PracticeController
 from voiceprep.ui.services import Services
@@ -74,11 +74,6 @@ def summary_line(result: AttemptResult) -> str:
         bits.append(f"longest pause {rep.pauses.longest_s:.1f} s")
     return "   \u00b7   ".join(bits)
 
-
-# On answers it was never fitted on, a point shown as partial was one a marker credited about one
-# time in five and one the answer missed three times in five (holdouts 6, 7 and 11; see
-# voiceprep/analysis/README.md): "partial" means the words came up, not that half the point was made.
-PARTIAL_HINT = "Touched on, not clearly made: say it in so many words next time."
 
 
 def point_detail_text(p: PointResult) -> str:
