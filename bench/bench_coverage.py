@@ -71,14 +71,9 @@ HOLDOUT5 = ROOT / "tests" / "data" / "coverage-holdout5"
 HOLDOUT6 = ROOT / "tests" / "data" / "coverage-holdout6"
 TRAIN8 = ROOT / "tests" / "data" / "coverage-train8"
 DEV_DIRS = (*DEV_DIRS, HOLDOUT5, HOLDOUT6, TRAIN8)
-# round 9 on: holdouts 7 and 8 were scored in round 8 (round 8 was not shipped; see the analysis README)
-DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout7", ROOT / "tests" / "data" / "coverage-holdout8")
-# round 10 on: holdout 9 was scored in round 9
-DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout9")
-# round 11 on: holdout 10 was scored in round 10
-DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout10")
-# round 12 on: holdout 11 was scored in round 11 (the shipped trained-question model was not fitted on it)
-DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout11")
+# each holdout is development data from the round after its one evaluation: 7 and 8 (round 8, not
+# shipped), 9, 10 and 11 (rounds 9-11; the shipped trained-question model was not fitted on 11)
+DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (7, 8, 9, 10, 11)))
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 
@@ -108,10 +103,6 @@ class Variant:
     margin_open: str | None = None  # "fit": coverage.CoverageModel.margin_open, see margin_open_threshold
     margin_min_strong: int = 1  # coverage.CoverageModel.margin_min_strong
     reported_rule: bool = False  # coverage.CoverageModel.reported_rule (round 9)
-    # round 9: cue_or_sim at this quantile of what off-topic talk reaches, not its maximum (the
-    # maximum of a pool that grows every round only rises); the answer-level gates keep whole
-    # off-topic answers out
-    cos_quantile: float | None = None
     # round 12: "fit": coverage.CoverageModel.cue_or_sim_point, see point_sim_threshold
     point_sim: str | None = None
 
@@ -476,13 +467,19 @@ def fit(train: list[cal.Labelled], v: Variant, positive: tuple[str, ...]) -> dic
             "cue_or_sim": cos, "generic_sim": gsim, "margin_open": mopen, "cue_or_sim_point": psim}
 
 
-def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | None, gsim: float | None,
-             mopen: float | None = None, psim: float | None = None) -> np.ndarray:
-    """Per row of ``meta``: whether the non-fitted rules (as coverage.decide applies them) forbid `covered`."""
-    rule = CoverageModel(None, None, v.sizes, cue_or_sim=cos, generic_df=v.generic_df,  # type: ignore[arg-type]
+def _rule_model(v: Variant, cos: float | None, gsim: float | None, mopen: float | None,
+                psim: float | None = None) -> CoverageModel:
+    """The variant's rules with fitted thresholds, as coverage.decide applies them (no logistic)."""
+    return CoverageModel(None, None, v.sizes, cue_or_sim=cos, generic_df=v.generic_df,  # type: ignore[arg-type]
                          generic_sim=gsim, min_points=v.min_points, pair_span=v.pair_span, min_strong=v.min_strong,
                          weak_per_point=v.weak_per_point, margin_open=mopen, margin_min_strong=v.margin_min_strong,
                          reported_rule=v.reported_rule, cue_or_sim_point=psim)
+
+
+def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | None, gsim: float | None,
+             mopen: float | None = None, psim: float | None = None) -> np.ndarray:
+    """Per row of ``meta``: whether the non-fitted rules (as coverage.decide applies them) forbid `covered`."""
+    rule = _rule_model(v, cos, gsim, mopen, psim)
     idx = {id(it): {p.point.id: i for i, p in enumerate(it.signals.points)} for it in items}
     sigs = {id(it): cal.with_windows(it.signals, v.sizes) for it in items}
     gate = {id(it): gated(sigs[id(it)], rule) for it in items}
@@ -508,15 +505,13 @@ def cue_or_sim_threshold(train: list[cal.Labelled], v: Variant) -> float:
     long off-topic answers (built from those questions' own off-topic answers) and in their
     short off-topic answers: what off-topic talk reaches without a cue."""
     pool = _off_topic_pool(train)
-    vals = [0.0]
+    best = 0.0
     for it in pool:
         sig = cal.with_windows(it.signals, v.sizes)
         for p in sig.points:
             if p.sims is not None and len(p.sims):
-                vals.append(float(p.sims.max()))
-    if v.cos_quantile is not None:
-        return round(float(np.quantile(vals, v.cos_quantile)) + 0.01, 3)
-    return round(max(vals) + 0.01, 3)
+                best = max(best, float(p.sims.max()))
+    return round(best + 0.01, 3)
 
 
 def generic_sim_threshold(train: list[cal.Labelled], v: Variant) -> float | None:
@@ -544,9 +539,7 @@ def point_sim_threshold(train: list[cal.Labelled], v: Variant, cos: float | None
 
     if cos is None:
         return None
-    rule = CoverageModel(None, None, v.sizes, cue_or_sim=cos, generic_df=v.generic_df,  # type: ignore[arg-type]
-                         generic_sim=gsim, min_points=v.min_points, pair_span=v.pair_span, min_strong=v.min_strong,
-                         weak_per_point=v.weak_per_point, margin_open=mopen, margin_min_strong=v.margin_min_strong)
+    rule = _rule_model(v, cos, gsim, mopen)
     best = SUB_THRESHOLD
     for it in _off_topic_pool(train):
         sig = cal.with_windows(it.signals, v.sizes)
@@ -649,7 +642,9 @@ def per_question(status: list[str], meta: list) -> dict:
 
 
 def cross_validate(items: list[cal.Labelled], v: Variant, group_of=lambda it: it.set_question,
-                   synth: list[cal.Labelled] | None = None) -> dict:
+                   synth: list[cal.Labelled] | None = None, fit_pool: list[cal.Labelled] | None = None) -> dict:
+    """Leave one group out over ``items``; each fold is fitted on ``fit_pool`` (default: ``items``)
+    without the held-out group."""
     groups: dict[str, list[cal.Labelled]] = {}
     for it in items:
         groups.setdefault(group_of(it), []).append(it)
@@ -657,7 +652,7 @@ def cross_validate(items: list[cal.Labelled], v: Variant, group_of=lambda it: it
     long_bad, long_n = [], 0
     for g in sorted(groups):
         held = groups[g]
-        train = [it for it in items if group_of(it) != g]
+        train = [it for it in (items if fit_pool is None else fit_pool) if group_of(it) != g]
         if synth and v.offtopic_aug:
             qs = {it.set_question for it in train}
             held_q = {it.set_question for it in held}

@@ -39,6 +39,7 @@ import bench_coverage as bc  # noqa: E402
 from voiceprep.analysis import calibrate as cal  # noqa: E402
 from voiceprep.analysis.coverage import calibration_path  # noqa: E402
 
+
 def shipped_as_fit(model: dict) -> tuple[dict, dict, bc.Variant]:
     """The shipped embeddings model in the fit-dict form bench_coverage.statuses takes."""
     def one(lg: dict, m: dict) -> dict:
@@ -74,22 +75,6 @@ def thresholds_only_cv(items: list[cal.Labelled], base_cov: dict, base_any: dict
     return out
 
 
-def loqo_on(items: list[cal.Labelled], fit_items: list[cal.Labelled], v: bc.Variant,
-            synth: list[cal.Labelled]) -> tuple[list[str], list]:
-    """Statuses of ``items`` from models fitted on ``fit_items`` without the scored question."""
-    full_s, full_m = [], []
-    for g in bc._groups(items):
-        q = g[0].set_question
-        train = [it for it in fit_items if it.set_question != q]
-        if v.offtopic_aug:
-            qs = {it.set_question for it in train}
-            train = train + [x for qq in sorted(qs) for x in bc.synthetic_for(synth, qq, qs)]
-        s, m = bc.statuses(bc.fit(train, v, ("covered",)), bc.fit(train, v, ("covered", "partial")), g, v)
-        full_s += s
-        full_m += m
-    return full_s, full_m
-
-
 def round11(items: list[cal.Labelled], synth: list[cal.Labelled], names: list[str]) -> dict:
     """Round 11's comparison, fixed before it was run: on the fresh answers to trained questions
     written like real practice (one negation answer in seven: holdouts 8, 9 and 10, not
@@ -108,9 +93,7 @@ def round11(items: list[cal.Labelled], synth: list[cal.Labelled], names: list[st
     for n in names:
         v = next(x for x in bc.VARIANTS if x.name == n)
         for tag, fit_items in (("T-all", items), ("T-real", real)):
-            s, m = loqo_on(real, fit_items, v, synth)
-            out[f"{tag} {n}"] = bc.scores(s, m) | {"f1_95ci": bc.bootstrap_ci(s, m)}
-            r = out[f"{tag} {n}"]
+            r = out[f"{tag} {n}"] = bc.cross_validate(real, v, synth=synth, fit_pool=fit_items)["full_cues"]
             print(tag, n, r["f1"], r["precision"], r["recall"], r["off_topic_with_covered"], file=sys.stderr, flush=True)
     return out
 

@@ -31,12 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
+import bench_coverage  # noqa: E402
 import probe_finetune as probe  # noqa: E402
 
 SEALED = probe.SEALED
-DEFAULT_SETS = ("coverage", "coverage-holdout", "coverage-holdout2", "coverage-holdout3", "coverage-holdout4",
-                "coverage-holdout5", "coverage-holdout6", "coverage-train8", "coverage-holdout7", "coverage-holdout8",
-                "coverage-holdout9", "coverage-holdout10", "coverage-holdout11")
+DEFAULT_SETS = tuple(d.name for d in bench_coverage.DEV_DIRS)  # every development set, never a sealed one
 
 
 def export_onnx(model, out_dir: Path, sample: list[str]) -> dict:

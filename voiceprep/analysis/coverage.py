@@ -760,10 +760,9 @@ def dismiss_blocked(sig: AnswerSignals, i: int) -> bool:
 def reported_blocked(sig: AnswerSignals, i: int) -> bool:
     """The attribution rule: the point is named only as other people's advice. With cue hits:
     every one lies in a reported stretch; without: half its most similar window does."""
-    if getattr(sig, "reported", None) is None:
+    if sig.reported is None:
         sig.reported = reported_tokens(sig.tokens)
     rep = sig.reported
-    assert rep is not None
     p = sig.points[i]
     if not rep or p.sims is None or not len(p.sims):
         return False
