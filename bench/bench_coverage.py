@@ -808,6 +808,9 @@ def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,), calibr
         idx = [k for k, (it, _) in enumerate(meta) if (it.set_question in dev_questions) == keep]
         if idx:
             out[name] = scores([status[k] for k in idx], [meta[k] for k in idx])
+    # what each status shown to the user turned out to be (the README's reading of "partial")
+    out["status_vs_label"] = {st: {lab: sum(1 for s_, (it, pid) in zip(status, meta) if s_ == st and it.labels[pid] == lab)
+                                   for lab in ("covered", "partial", "missed")} for st in ("covered", "partial", "missed")}
     kinds = sorted({it.kind for it, _ in meta})
     out["per_kind"] = {}
     for kind in kinds:
