@@ -931,6 +931,9 @@ def main() -> int:
                          "was trained on (split_fresh), with its similarities; with --write-trained: the model for those "
                          "questions")
     args = ap.parse_args()
+    unknown = sorted(set(args.without) - {d.name for d in DEV_DIRS})
+    if unknown:
+        raise SystemExit(f"--without: not a development set: {', '.join(unknown)}")
     if args.holdout or args.holdout2 or args.holdout_dir:
         folder = args.holdout_dir or (HOLDOUT2 if args.holdout2 else HOLDOUT)
         if args.encoder:  # an earlier round's encoder, for comparisons (its calibration must match)

@@ -98,6 +98,8 @@ def write_trained_points(out_dir: Path, items: list[dict]) -> int:
 def points_only(out_dir: Path) -> int:
     """--points-only: the list for an encoder trained earlier, from the sets and answer kinds its
     training.json names (no training; no PyTorch needed)."""
+    if not (out_dir / "training.json").is_file() or not (out_dir / "model.onnx").is_file():
+        raise SystemExit(f"{out_dir}: no model.onnx and training.json to list the trained points of")
     info = json.loads((out_dir / "training.json").read_text(encoding="utf-8"))
     if info.get("held_out_questions") or info.get("held_out_answers"):
         raise SystemExit(f"{out_dir} holds a fold encoder: only the shipped encoder's list is read")
