@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from voiceprep.analysis import calibrate as cal  # noqa: E402
 from voiceprep.analysis.coverage import (  # noqa: E402
     CUE_FEATURES, CUE_SHAPE_FEATURES, DEPTH_FEATURES, INTERACTION_FEATURES, TOPIC_LEN_FEATURES, NEG_FEATURES, SUB_MIN_FEATURES, PROMPT_FEATURES, REL_FEATURES, SIM_FEATURES, SUB_FEATURES,
-    BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, gated, lacks_evidence, reported_blocked,
+    ANSWER_FEATURES, BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, gated, lacks_evidence, reported_blocked,
     topical_share, weak_evidence,
 )
 from voiceprep.analysis.embeddings import get_embedder  # noqa: E402
@@ -105,6 +105,8 @@ class Variant:
     reported_rule: bool = False  # coverage.CoverageModel.reported_rule (round 9)
     # round 12: "fit": coverage.CoverageModel.cue_or_sim_point, see point_sim_threshold
     point_sim: str | None = None
+    # round 13: coverage.CoverageModel.open_sim = the fitted cue_or_sim plus this (None: off)
+    open_sim: float | None = None
 
 
 OLD = CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES  # the previously shipped feature set
@@ -258,6 +260,27 @@ VARIANTS += (
             point_sim="fit"),
 )
 ROUND5 = (*ROUND5, *(v.name for v in VARIANTS if v.name.startswith("R12")))
+# round 13: one point made in words no off-topic window came near opens the two-point gate
+VARIANTS += (
+    Variant("R13 r9 r4d + sim opens", *_R3, **_R4, reported_rule=True, open_sim=0.0),
+    Variant("R13 r9 r5 + sim opens", *_R3, **_R4, margin_open="fit", margin_min_strong=0, reported_rule=True,
+            open_sim=0.0),
+    Variant("R13 r9 r4d + sim opens +.03", *_R3, **_R4, reported_rule=True, open_sim=0.03),
+    Variant("R13 r9 r4d + sim opens + answer features", (_R3[0] + ANSWER_FEATURES,), **_R4, reported_rule=True,
+            open_sim=0.0),
+    Variant("R13 r9 r4d + answer features", (_R3[0] + ANSWER_FEATURES,), **_R4, reported_rule=True),
+    Variant("R13 r9 r5 + sim opens + answer features", (_R3[0] + ANSWER_FEATURES,), **_R4, margin_open="fit",
+            margin_min_strong=0, reported_rule=True, open_sim=0.0),
+    Variant("R13 r9 r4d + sim opens + point sim", *_R3, **_R4, reported_rule=True, open_sim=0.0, point_sim="fit"),
+    Variant("R13 r9 r5 + sim opens + point sim", *_R3, **_R4, margin_open="fit", margin_min_strong=0,
+            reported_rule=True, open_sim=0.0, point_sim="fit"),
+    Variant("R13 r9 r4d + sim opens rt", *_R3, **_R4, reported_rule=True, open_sim=0.0, rule_threshold=True),
+    Variant("R13 r9 r5 + sim opens rt", *_R3, **_R4, margin_open="fit", margin_min_strong=0,
+            reported_rule=True, open_sim=0.0, rule_threshold=True),
+    Variant("R13 r9 r5 + sim opens +.03", *_R3, **_R4, margin_open="fit", margin_min_strong=0, reported_rule=True,
+            open_sim=0.03),
+)
+ROUND5 = (*ROUND5, *(v.name for v in VARIANTS if v.name.startswith("R13")))
 # the variants compared in the third round (128 answers); the rest are kept for the record
 ROUND3 = ("cues-any (rule)", "no-cue features w2", "old features w2 dropout", "topical length w2 dropout",
           *(v.name for v in VARIANTS[VARIANTS.index(next(v for v in VARIANTS if v.name == "topical + dismiss w2 dropout")):]))
@@ -467,13 +490,17 @@ def fit(train: list[cal.Labelled], v: Variant, positive: tuple[str, ...]) -> dic
             "cue_or_sim": cos, "generic_sim": gsim, "margin_open": mopen, "cue_or_sim_point": psim}
 
 
+def _open_sim(v: Variant, cos: float | None) -> float | None:
+    return None if v.open_sim is None or cos is None else round(cos + v.open_sim, 3)
+
+
 def _rule_model(v: Variant, cos: float | None, gsim: float | None, mopen: float | None,
                 psim: float | None = None) -> CoverageModel:
     """The variant's rules with fitted thresholds, as coverage.decide applies them (no logistic)."""
     return CoverageModel(None, None, v.sizes, cue_or_sim=cos, generic_df=v.generic_df,  # type: ignore[arg-type]
                          generic_sim=gsim, min_points=v.min_points, pair_span=v.pair_span, min_strong=v.min_strong,
                          weak_per_point=v.weak_per_point, margin_open=mopen, margin_min_strong=v.margin_min_strong,
-                         reported_rule=v.reported_rule, cue_or_sim_point=psim)
+                         reported_rule=v.reported_rule, cue_or_sim_point=psim, open_sim=_open_sim(v, cos))
 
 
 def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | None, gsim: float | None,
@@ -731,6 +758,7 @@ def _coverage_model(items: list[cal.Labelled], var: Variant) -> dict:
         var.sizes, cov["floor"], var.cue_partial, cov.get("gate"), var.dismiss_rule, cov.get("cue_or_sim"),
         var.generic_df, cov.get("generic_sim"), var.min_points, var.pair_span, var.min_strong, var.weak_per_point,
         cov.get("margin_open"), var.margin_min_strong, var.reported_rule, cov.get("cue_or_sim_point"),
+        _open_sim(var, cov.get("cue_or_sim")),
     ).to_dict()
 
 

@@ -130,6 +130,9 @@ def main() -> int:
                     help="question: the fold's questions are never trained on (how a user's own question meets the "
                          "encoder); answer: a quarter of every question's answers is left out (how a new answer to a "
                          "built-in question meets it)")
+    ap.add_argument("--hold-out-sets-questions", default="",
+                    help="comma-separated sets whose questions are never trained on, in any set: an encoder that "
+                         "meets them as new questions, to compare encoders on them (not for shipping)")
     ap.add_argument("--partial", choices=sorted(probe.PARTIAL_TARGETS), default="skip",
                     help="how `partial` labels train (bench/probe_finetune.py train())")
     ap.add_argument("--points-only", action="store_true",
@@ -153,6 +156,10 @@ def main() -> int:
     items = [it for it in every if it["kind"] not in excluded]
     held_out: list[str] = []
     held_out_answers: list[str] = []
+    if args.hold_out_sets_questions:
+        away = tuple(x for x in args.hold_out_sets_questions.split(",") if x)
+        held_out = sorted({it["q"] for it in probe.load(away)})
+        items = [it for it in items if it["q"] not in held_out]
     if args.folds and args.fold_by == "question":
         qs = sorted({it["q"] for it in items})
         random.Random(args.seed).shuffle(qs)

@@ -28,7 +28,7 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-SEALED = {"coverage-holdout12"}  # scored once, by a later round; never opened before
+SEALED = {"coverage-holdout12", "coverage-holdout13"}  # scored once, by a later round; never opened before
 
 
 def _answers(folder: Path):

@@ -167,3 +167,27 @@ def test_the_per_point_threshold_replaces_the_gate_threshold(point_sim: float | 
     assert lacks_evidence(sig, 0, model) is lacking
     assert decide(sig, model, Transcript.from_text(TEXT)).points[0].status == ("partial" if lacking else "covered")
     assert CoverageModel.from_dict(model.to_dict()) == model
+
+
+@pytest.mark.parametrize(
+    "open_sim, best, covered",
+    [
+        (None, 0.7, False),  # without the opener one strong point is not enough
+        (0.6, 0.7, True),  # one point made plainly enough opens the answer
+        (0.6, 0.55, False),  # strong for the point, not enough to open the answer
+    ],
+)
+def test_one_point_made_plainly_opens_the_two_point_gate(open_sim: float | None, best: float, covered: bool) -> None:
+    """Round 13: ``open_sim`` lets an answer with one strong point through the ``min_strong`` gate
+    when that point's best window is at least this similar; the other point stays below ``cue_or_sim``."""
+    always = Logistic((), (), 10.0, (), (), 0.5)
+    model = CoverageModel(always, always, (1,), cue_or_sim=0.5, min_strong=2, weak_per_point=False, open_sim=open_sim)
+    tokens = tokenize(Transcript.from_text(TEXT))
+    windows = make_windows(tokens, (1,))
+    pts = [PointSignals(KeyPoint("a", "point a"), sims=np.full(len(windows), best)),
+           PointSignals(KeyPoint("b", "point b"), sims=np.full(len(windows), 0.3))]
+    sig = AnswerSignals(tokens, windows, pts, embeddings_used=True)
+    got = decide(sig, model, Transcript.from_text(TEXT)).points
+    assert (got[0].status == "covered") is covered
+    assert got[1].status != "covered"  # no cue, no window cue_or_sim similar
+    assert CoverageModel.from_dict(model.to_dict()) == model

@@ -332,6 +332,8 @@ _CONTRAST = {"but", "however", "instead", "rather", "what", "although", "though"
 DISMISS_AHEAD = 15
 DISMISS_BEHIND = 6
 SUB_MIN_FEATURES = ("sub_min",)  # the least-mentioned listed item: two-part points need both halves
+# round 13: answer-level context for each point (an answer that touches most points is a real attempt)
+ANSWER_FEATURES = ("evidence_share", "answer_best_sim")
 SUB_THRESHOLD = 0.4  # a listed item counts as mentioned when some window is this similar
 
 
@@ -399,6 +401,11 @@ def features(sig: AnswerSignals, i: int, names: tuple[str, ...]) -> list[float]:
         vals["cue_words"] = float(min(max(len(h.cue.split()) for h in exact), 3))
     with_cue = sum(1 for q in sig.points if q.exact)
     vals["cue_share"] = with_cue / max(len(sig.points), 1)
+    if wanted_answer := set(names) & set(ANSWER_FEATURES):  # round 13, measured: how the answer as a whole reads
+        if "evidence_share" in wanted_answer:
+            vals["evidence_share"] = points_with_evidence(sig) / max(len(sig.points), 1)
+        if "answer_best_sim" in wanted_answer:
+            vals["answer_best_sim"] = best_similarity(sig)
     return [vals.get(n, 0.0) for n in names]
 
 
@@ -651,6 +658,11 @@ class CoverageModel:
     # answer-level gate; a point of an answer that passed the gate needs only this, fitted above
     # what the off-topic answers that pass the gate reach. None: ``cue_or_sim`` for both.
     cue_or_sim_point: float | None = None
+    # round 13: an answer that fails ``min_strong`` still opens when one of its points has a
+    # window at least this similar (fitted like ``cue_or_sim``: above every off-topic window of
+    # the training data). One point made that plainly is not off-topic talk; the two-point gate
+    # was closing answers that make one point well and the others in plain words.
+    open_sim: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
@@ -659,7 +671,8 @@ class CoverageModel:
                 "generic_sim": self.generic_sim, "min_points": self.min_points,
                 "pair_span": self.pair_span, "min_strong": self.min_strong, "weak_per_point": self.weak_per_point,
                 "margin_open": self.margin_open, "margin_min_strong": self.margin_min_strong,
-                "reported_rule": self.reported_rule, "cue_or_sim_point": self.cue_or_sim_point}
+                "reported_rule": self.reported_rule, "cue_or_sim_point": self.cue_or_sim_point,
+                "open_sim": self.open_sim}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
@@ -671,7 +684,7 @@ class CoverageModel:
                    d.get("pair_span"), int(d.get("min_strong", 0) or 0),  # type: ignore[arg-type]
                    bool(d.get("weak_per_point", True)), d.get("margin_open"),  # type: ignore[arg-type]
                    int(d.get("margin_min_strong", 1) or 0), bool(d.get("reported_rule", False)),
-                   d.get("cue_or_sim_point"))  # type: ignore[arg-type]
+                   d.get("cue_or_sim_point"), d.get("open_sim"))  # type: ignore[arg-type]
 
 
 def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -737,12 +750,18 @@ def strong_points(sig: AnswerSignals, model: CoverageModel) -> int:
                and not weak_evidence(sig, i, model))
 
 
+def best_similarity(sig: AnswerSignals) -> float:
+    """The highest similarity any key point reaches in any window of the answer (0 without embeddings)."""
+    return max((float(p.sims.max()) for p in sig.points if p.sims is not None and len(p.sims)), default=0.0)
+
+
 def gated(sig: AnswerSignals, model: CoverageModel) -> bool:
     """Whether the answer is off topic for the model's gates (nothing can be covered)."""
     if model.min_strong:
         n = strong_points(sig, model)
         if n < model.min_strong and not (model.margin_open is not None and sig.topic_margin is not None
-                                         and sig.topic_margin >= model.margin_open and n >= model.margin_min_strong):
+                                         and sig.topic_margin >= model.margin_open and n >= model.margin_min_strong) \
+                and not (model.open_sim is not None and best_similarity(sig) >= model.open_sim):
             return True
     if model.min_points and points_with_evidence(sig) < model.min_points:
         return True
