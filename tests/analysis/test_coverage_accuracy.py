@@ -79,8 +79,8 @@ def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
 # round 5, F1 0.707 and 1 of 8 off-topic answers covered; holdout 5: round 6, F1 0.761; see
 # voiceprep/analysis/README.md) ----
 
-# measured with the shipped round-11 method; each floor leaves about 0.02 for numeric drift across
-# onnxruntime builds
+# measured with the shipped method (round 11; round 13 changed only the trained-question model,
+# which moves holdout 11); each floor leaves about 0.02 for numeric drift across onnxruntime builds
 HOLDOUT_FLOORS = {
     # new questions: F1 0.796 (P 0.771, R 0.822); round 7 scored 0.783 in its one evaluation (e64b748),
     # the attribution rule added since moved it
@@ -88,7 +88,7 @@ HOLDOUT_FLOORS = {
     # new behavioural and motivation questions: F1 0.650 (P 0.776, R 0.559), as round 7
     "coverage-holdout7": 0.63,
     # fresh answers to 8 built-in questions, round 11's one evaluation (freeze 4244a77):
-    # F1 0.798 (P 0.838, R 0.761)
+    # F1 0.798 (P 0.838, R 0.761); round 13 (post hoc: its change was found on these answers' misses) 0.805
     "coverage-holdout11": 0.78,
 }
 TARGET_F1 = 0.85
@@ -130,7 +130,7 @@ def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions, na
     assert [(i, p) for i, p in off if "covered" in p.values()] == []
 
 
-@pytest.mark.xfail(strict=True, reason="known failure, measured with round 11: F1 0.796, 0.650 and 0.798 on holdouts "
-                                       "6, 7 and 11 (recall 0.82, 0.56, 0.76)")
+@pytest.mark.xfail(strict=True, reason="known failure, measured with round 13: F1 0.796, 0.650 and 0.805 on holdouts "
+                                       "6, 7 and 11 (recall 0.82, 0.56, 0.77)")
 def test_covered_f1_on_every_holdout_meets_the_target(holdout_predictions) -> None:
     assert min(_covered_f1(holdout_predictions[name])[2] for name in HOLDOUT_FLOORS) >= TARGET_F1
