@@ -14,6 +14,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 LABELS = ("covered", "partial", "missed")
+EXPECTED = {
+    "netflix-pm/home-discovery", "netflix-pm/abr-tradeoff", "netflix-pm/fixed-date-slip",
+    "netflix-pm/emerging-market-growth", "netflix-pm/games-strategy", "netflix-pm/team-not-family",
+    "general-behavioral/ambiguous-project", "general-behavioral/lead-without-authority",
+}
 KINDS = {"strong": 1, "average": 2, "weak": 1, "negation": 1, "wrong-question": 1, "off-topic": 1}
 
 
@@ -45,6 +50,9 @@ def validate(sets: list[dict]) -> list[str]:
     banks = load_default_banks()
     errors: list[str] = []
     seen: set[str] = set()
+    have = {s.get("question") for s in sets}
+    if have != EXPECTED:
+        errors.append(f"questions missing {sorted(EXPECTED - have)} extra {sorted(have - EXPECTED)}")
     for s in sets:
         qid = s.get("question", "?")
         try:
