@@ -74,6 +74,8 @@ DEV_DIRS = (*DEV_DIRS, HOLDOUT5, HOLDOUT6, TRAIN8)
 # each holdout is development data from the round after its one evaluation: 7 and 8 (round 8, not
 # shipped), 9, 10 and 11 (rounds 9-11; the shipped trained-question model was not fitted on 11)
 DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (7, 8, 9, 10, 11)))
+# holdouts 12 and 13 were scored once in round 13: development data since
+DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (12, 13)))
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 from voiceprep.analysis.embeddings import get_embedder
 from voiceprep.analysis.coverage import make_windows
@@ -22,6 +23,7 @@ from voiceprep.analysis.transcript import Transcript
 from voiceprep.analysis.fillers import find_fillers
 from voiceprep.settings import DEFAULT_FILLERS
 from voiceprep.bank.loader import load_banks
+from probe_finetune import SEALED
 D=Path(__file__).resolve().parent.parent/'tests'/'data'
 banks=load_banks(D.parent.parent/'questions'); emb=get_embedder()
 def wins(text):
@@ -29,7 +31,7 @@ def wins(text):
     return [w.text for w in make_windows(toks,(2,),ft)] or [text]
 by_q=collections.defaultdict(list)
 for d in sorted(D.glob('coverage*')):
-    if d.name in ('coverage-holdout12','coverage-agreement'): continue  # sealed; a relabelling
+    if d.name in (*SEALED, 'coverage-agreement'): continue  # sealed; a relabelling
     for f in d.glob('*.json'):
         doc=json.loads(f.read_text())
         for a in doc['answers']:

@@ -28,7 +28,10 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-SEALED = {"coverage-holdout12", "coverage-holdout13"}  # scored once, by a later round; never opened before
+SEALED = {"coverage-holdout14"}  # scored once, by a later round; never opened before
+# off-topic answers a frozen method covered in a sealed set's one evaluation: the issue allows none, so
+# the target test below fails on them; every other off-topic answer must stay uncovered
+KNOWN_OFF_TOPIC_FAILURES = {"h13-dev-04"}  # round 13 on holdout 13: margin-opened, generic cues
 
 
 def _answers(folder: Path):
@@ -51,12 +54,13 @@ def test_no_labelled_off_topic_answer_has_a_covered_point() -> None:
     """Every off-topic answer of every labelled set but the sealed one. Round 7 covered points in
     three (h4-ba-06, a gaming PM's "tell me about yourself" against battle-for-attention; t8-kids-05
     and t8-prio-03, written to name the question's domain in passing); round 11's model for trained
-    questions covers none, and the issue's target allows none."""
+    questions covers none, and the issue's target allows none. Holdout 13's one evaluation found
+    one more (KNOWN_OFF_TOPIC_FAILURES): exactly those, and no other, may be covered here."""
     folders = [d for d in sorted((ROOT / "tests" / "data").glob("coverage*"))
                if d.name not in SEALED and d.name != "coverage-agreement"]
     off = [(a["id"], _statuses(b, q, a)) for d in folders for b, q, a in _answers(d) if a["kind"] == "off-topic"]
-    assert len(off) >= 100
-    assert [i for i, p in off if "covered" in p.values()] == []
+    assert len(off) >= 110
+    assert {i for i, p in off if "covered" in p.values()} == KNOWN_OFF_TOPIC_FAILURES
 
 
 def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
@@ -90,6 +94,12 @@ HOLDOUT_FLOORS = {
     # fresh answers to 8 built-in questions, round 11's one evaluation (freeze 4244a77):
     # F1 0.798 (P 0.838, R 0.761); round 13 (post hoc: its change was found on these answers' misses) 0.805
     "coverage-holdout11": 0.78,
+    # fresh answers to 8 built-in questions, round 13's one evaluation (freeze 5d98d75): F1 0.873
+    # (P 0.923, R 0.828)
+    "coverage-holdout12": 0.85,
+    # 8 built-in questions (5 judged by the new-question model), round 13's one evaluation of the
+    # same freeze: F1 0.784 (P 0.759, R 0.811)
+    "coverage-holdout13": 0.76,
 }
 TARGET_F1 = 0.85
 
@@ -127,10 +137,13 @@ def test_covered_f1_on_the_holdout_meets_the_floor(holdout_predictions, name: st
 def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions, name: str) -> None:
     off = [(a["id"], pred) for a, pred in holdout_predictions[name] if a["kind"] == "off-topic"]
     assert len(off) >= 4
-    assert [(i, p) for i, p in off if "covered" in p.values()] == []
+    assert [(i, p) for i, p in off if "covered" in p.values() and i not in KNOWN_OFF_TOPIC_FAILURES] == []
 
 
-@pytest.mark.xfail(strict=True, reason="known failure, measured with round 13: F1 0.796, 0.650 and 0.805 on holdouts "
-                                       "6, 7 and 11 (recall 0.82, 0.56, 0.77)")
+@pytest.mark.xfail(strict=True, reason="known failure, measured with round 13: F1 0.796, 0.650, 0.805, 0.873 and "
+                                       "0.784 on holdouts 6, 7, 11, 12 and 13; h13-dev-04 (off-topic) has a covered point")
 def test_covered_f1_on_every_holdout_meets_the_target(holdout_predictions) -> None:
+    off = [a["id"] for name in HOLDOUT_FLOORS for a, pred in holdout_predictions[name]
+           if a["kind"] == "off-topic" and "covered" in pred.values()]
+    assert off == []
     assert min(_covered_f1(holdout_predictions[name])[2] for name in HOLDOUT_FLOORS) >= TARGET_F1
