@@ -44,7 +44,8 @@ sys.path.insert(0, str(ROOT))
 from voiceprep.analysis import calibrate as cal  # noqa: E402
 from voiceprep.analysis.coverage import (  # noqa: E402
     CUE_FEATURES, CUE_SHAPE_FEATURES, DEPTH_FEATURES, INTERACTION_FEATURES, TOPIC_LEN_FEATURES, NEG_FEATURES, SUB_MIN_FEATURES, PROMPT_FEATURES, REL_FEATURES, SIM_FEATURES, SUB_FEATURES,
-    ANSWER_FEATURES, BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, gated, lacks_evidence, reported_blocked,
+    ANSWER_FEATURES, BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, gated, lacks_evidence,
+    margin_blocked, margin_opened, reported_blocked,
     topical_share, weak_evidence,
 )
 from voiceprep.analysis.embeddings import get_embedder  # noqa: E402
@@ -109,6 +110,7 @@ class Variant:
     point_sim: str | None = None
     # round 13: coverage.CoverageModel.open_sim = the fitted cue_or_sim plus this (None: off)
     open_sim: float | None = None
+    margin_strict: bool = False  # round 14: coverage.CoverageModel.margin_strict
 
 
 OLD = CUE_FEATURES + SIM_FEATURES + SUB_FEATURES + DEPTH_FEATURES  # the previously shipped feature set
@@ -283,6 +285,14 @@ VARIANTS += (
             open_sim=0.03),
 )
 ROUND5 = (*ROUND5, *(v.name for v in VARIANTS if v.name.startswith("R13")))
+# round 14: an answer only the topic margin let in covers a point only with a similar window
+VARIANTS += (
+    Variant("R14 r9 r5 + margin strict", *_R3, **_R4, margin_open="fit", margin_min_strong=0, reported_rule=True,
+            margin_strict=True),
+    Variant("R14 r13 r5 + sim opens + margin strict", *_R3, **_R4, margin_open="fit", margin_min_strong=0,
+            reported_rule=True, open_sim=0.0, margin_strict=True),
+)
+ROUND5 = (*ROUND5, *(v.name for v in VARIANTS if v.name.startswith("R14")))
 # the variants compared in the third round (128 answers); the rest are kept for the record
 ROUND3 = ("cues-any (rule)", "no-cue features w2", "old features w2 dropout", "topical length w2 dropout",
           *(v.name for v in VARIANTS[VARIANTS.index(next(v for v in VARIANTS if v.name == "topical + dismiss w2 dropout")):]))
@@ -502,7 +512,8 @@ def _rule_model(v: Variant, cos: float | None, gsim: float | None, mopen: float 
     return CoverageModel(None, None, v.sizes, cue_or_sim=cos, generic_df=v.generic_df,  # type: ignore[arg-type]
                          generic_sim=gsim, min_points=v.min_points, pair_span=v.pair_span, min_strong=v.min_strong,
                          weak_per_point=v.weak_per_point, margin_open=mopen, margin_min_strong=v.margin_min_strong,
-                         reported_rule=v.reported_rule, cue_or_sim_point=psim, open_sim=_open_sim(v, cos))
+                         reported_rule=v.reported_rule, cue_or_sim_point=psim, open_sim=_open_sim(v, cos),
+                         margin_strict=v.margin_strict)
 
 
 def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | None, gsim: float | None,
@@ -512,10 +523,12 @@ def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | Non
     idx = {id(it): {p.point.id: i for i, p in enumerate(it.signals.points)} for it in items}
     sigs = {id(it): cal.with_windows(it.signals, v.sizes) for it in items}
     gate = {id(it): gated(sigs[id(it)], rule) for it in items}
+    strict = {id(it): v.margin_strict and not gate[id(it)] and margin_opened(sigs[id(it)], rule) for it in items}
     return np.array([(v.dismiss_rule and dismiss_blocked(sigs[id(it)], idx[id(it)][pid]))
                      or lacks_evidence(sigs[id(it)], idx[id(it)][pid], rule)
                      or (v.weak_per_point and weak_evidence(sigs[id(it)], idx[id(it)][pid], rule)) or gate[id(it)]
                      or (v.reported_rule and reported_blocked(sigs[id(it)], idx[id(it)][pid]))
+                     or (strict[id(it)] and margin_blocked(sigs[id(it)], idx[id(it)][pid], rule))
                      for it, pid in meta], dtype=bool)
 
 
@@ -760,7 +773,7 @@ def _coverage_model(items: list[cal.Labelled], var: Variant) -> dict:
         var.sizes, cov["floor"], var.cue_partial, cov.get("gate"), var.dismiss_rule, cov.get("cue_or_sim"),
         var.generic_df, cov.get("generic_sim"), var.min_points, var.pair_span, var.min_strong, var.weak_per_point,
         cov.get("margin_open"), var.margin_min_strong, var.reported_rule, cov.get("cue_or_sim_point"),
-        _open_sim(var, cov.get("cue_or_sim")),
+        _open_sim(var, cov.get("cue_or_sim")), var.margin_strict,
     ).to_dict()
 
 

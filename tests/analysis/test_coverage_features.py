@@ -191,3 +191,21 @@ def test_one_point_made_plainly_opens_the_two_point_gate(open_sim: float | None,
     assert (got[0].status == "covered") is covered
     assert got[1].status != "covered"  # no cue, no window cue_or_sim similar
     assert CoverageModel.from_dict(model.to_dict()) == model
+
+
+@pytest.mark.parametrize("strict, cue_window_sim, covered", [(False, 0.3, True), (True, 0.3, False), (True, 0.6, True)])
+def test_a_margin_opened_answer_needs_a_similar_window_for_a_cue(strict: bool, cue_window_sim: float, covered: bool) -> None:
+    """Round 14: an answer that only the topic margin let through (no strong point by similarity)
+    covers a point on a specific cue only when the cue's window is ``generic_sim`` similar."""
+    always = Logistic((), (), 10.0, (), (), 0.5)
+    model = CoverageModel(always, always, (1,), cue_or_sim=0.7, generic_df=2, generic_sim=0.5, min_strong=2,
+                          weak_per_point=False, margin_open=0.05, margin_min_strong=0, margin_strict=strict)
+    tokens = tokenize(Transcript.from_text(TEXT))
+    windows = make_windows(tokens, (1,))
+    # a specific cue ("test", in no other question) in the third sentence
+    p = PointSignals(KeyPoint("a", "point a", cues=("test",)), hits=[CueHit("test", 9, 10)],
+                     sims=np.full(len(windows), cue_window_sim), cue_df={"test": 0})
+    sig = AnswerSignals(tokens, windows, [p, PointSignals(KeyPoint("b", "point b"), sims=np.full(len(windows), 0.2))],
+                        embeddings_used=True, topic_margin=0.1)
+    assert decide(sig, model, Transcript.from_text(TEXT)).points[0].status == ("covered" if covered else "partial")
+    assert CoverageModel.from_dict(model.to_dict()) == model

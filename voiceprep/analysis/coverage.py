@@ -663,6 +663,11 @@ class CoverageModel:
     # the training data). One point made that plainly is not off-topic talk; the two-point gate
     # was closing answers that make one point well and the others in plain words.
     open_sim: float | None = None
+    # round 14: in an answer that only the topic margin let through (fewer than ``min_strong``
+    # strong points), a cue covers a point only in a window at least ``generic_sim`` similar to
+    # it, however specific the cue (else a window ``cue_or_sim`` similar is needed): a team lead's
+    # career story is on topic for "helped someone grow" and says "mentor" in passing (h13-dev-04)
+    margin_strict: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
@@ -672,7 +677,7 @@ class CoverageModel:
                 "pair_span": self.pair_span, "min_strong": self.min_strong, "weak_per_point": self.weak_per_point,
                 "margin_open": self.margin_open, "margin_min_strong": self.margin_min_strong,
                 "reported_rule": self.reported_rule, "cue_or_sim_point": self.cue_or_sim_point,
-                "open_sim": self.open_sim}
+                "open_sim": self.open_sim, "margin_strict": self.margin_strict}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
@@ -684,7 +689,8 @@ class CoverageModel:
                    d.get("pair_span"), int(d.get("min_strong", 0) or 0),  # type: ignore[arg-type]
                    bool(d.get("weak_per_point", True)), d.get("margin_open"),  # type: ignore[arg-type]
                    int(d.get("margin_min_strong", 1) or 0), bool(d.get("reported_rule", False)),
-                   d.get("cue_or_sim_point"), d.get("open_sim"))  # type: ignore[arg-type]
+                   d.get("cue_or_sim_point"), d.get("open_sim"),  # type: ignore[arg-type]
+                   bool(d.get("margin_strict", False)))
 
 
 def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -770,6 +776,24 @@ def gated(sig: AnswerSignals, model: CoverageModel) -> bool:
     return model.topic_gate is not None and sig.bg_sims is not None and topical_share(sig)[0] < model.topic_gate
 
 
+def margin_opened(sig: AnswerSignals, model: CoverageModel) -> bool:
+    """Whether the answer passed the gates only through the topic margin (``margin_open``)."""
+    return bool(model.min_strong) and model.margin_open is not None and not gated(sig, model) \
+        and strong_points(sig, model) < model.min_strong \
+        and not (model.open_sim is not None and best_similarity(sig) >= model.open_sim)
+
+
+def margin_blocked(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
+    """Round 14 (``margin_strict``): in a margin-opened answer a point needs a window ``cue_or_sim``
+    similar, or a cue in a window ``generic_sim`` similar; a cue's specificity alone is not enough."""
+    p = sig.points[i]
+    if p.sims is None or not len(p.sims):
+        return True
+    if model.cue_or_sim is not None and float(p.sims.max()) >= model.cue_or_sim:
+        return False
+    return not (p.exact and model.generic_sim is not None and _cue_window_sim(sig, p) >= model.generic_sim)
+
+
 def dismiss_blocked(sig: AnswerSignals, i: int) -> bool:
     """The dismissal rule: every cue hit of point ``i`` (if any) dismissed, and so is its best sentence."""
     d = _dismiss_signals(sig, sig.points[i])
@@ -837,6 +861,7 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
         embedding_error=sig.embedding_error,
     )
     off_topic = gated(sig, model)
+    strict = model.margin_strict and not off_topic and margin_opened(sig, model)
     total_w = sum(p.point.weight for p in sig.points) or 1.0
     score = 0.0
     empty = not sig.windows  # nothing said (or only fillers): nothing can be covered
@@ -845,7 +870,8 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
         pa = 0.0 if empty else max(pc, model.any.prob(features(sig, i, model.any.names)))
         blocked = not empty and ((model.dismiss_rule and dismiss_blocked(sig, i)) or lacks_evidence(sig, i, model)
                                  or (model.weak_per_point and weak_evidence(sig, i, model))
-                                 or (model.reported_rule and reported_blocked(sig, i)))
+                                 or (model.reported_rule and reported_blocked(sig, i))
+                                 or (strict and margin_blocked(sig, i, model)))
         if pc >= model.covered.threshold and not off_topic and not blocked:
             status, conf = "covered", pc
         elif pa >= model.any.threshold:
