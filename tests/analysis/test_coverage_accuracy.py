@@ -1,12 +1,13 @@
 """Coverage accuracy through analyze() as shipped.
 
-The shipped method is round 11's (voiceprep/analysis/README.md): round 7's encoder (fine-tuned on
+The shipped method is round 13's (voiceprep/analysis/README.md): round 7's encoder (fine-tuned on
 tests/data/coverage and coverage-holdout through coverage-holdout4) and its coverage model for
-new questions with the attribution rule; for the questions the encoder was trained on, a second
-model fitted on fresh answers to them (holdouts 8, 9 and 10). The floors are on the sets the
-shipped method was never fitted on, each measured after a freeze: holdout 6 (new questions) and
-holdout 7 (new behavioural and motivation questions), which only the new-question model meets,
-and holdout 11 (fresh answers to built-in questions, round 11's one evaluation).
+new questions with the attribution rule (round 11); for the questions the encoder was trained on,
+a second model fitted on fresh answers to them (holdouts 8, 9 and 10), whose gate also opens for
+one plainly made point (round 13). The floors are on the sets the shipped method was never fitted
+on, each measured after a freeze: holdout 6 (new questions) and holdout 7 (new behavioural and
+motivation questions), which only the new-question model meets; holdout 11 (round 11's one
+evaluation); holdouts 12 and 13 (round 13's two one-off evaluations).
 """
 
 from __future__ import annotations
