@@ -44,8 +44,8 @@ sys.path.insert(0, str(ROOT))
 from voiceprep.analysis import calibrate as cal  # noqa: E402
 from voiceprep.analysis.coverage import (  # noqa: E402
     CUE_FEATURES, CUE_SHAPE_FEATURES, DEPTH_FEATURES, INTERACTION_FEATURES, TOPIC_LEN_FEATURES, NEG_FEATURES, SUB_MIN_FEATURES, PROMPT_FEATURES, REL_FEATURES, SIM_FEATURES, SUB_FEATURES,
-    ANSWER_FEATURES, BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, gated, lacks_evidence,
-    margin_blocked, margin_opened, reported_blocked,
+    ANSWER_FEATURES, BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, gate_opening, gated, lacks_evidence,
+    margin_blocked, reported_blocked,
     topical_share, weak_evidence,
 )
 from voiceprep.analysis.embeddings import get_embedder  # noqa: E402
@@ -522,8 +522,9 @@ def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | Non
     rule = _rule_model(v, cos, gsim, mopen, psim)
     idx = {id(it): {p.point.id: i for i, p in enumerate(it.signals.points)} for it in items}
     sigs = {id(it): cal.with_windows(it.signals, v.sizes) for it in items}
-    gate = {id(it): gated(sigs[id(it)], rule) for it in items}
-    strict = {id(it): v.margin_strict and not gate[id(it)] and margin_opened(sigs[id(it)], rule) for it in items}
+    opening = {id(it): gate_opening(sigs[id(it)], rule) for it in items}
+    gate = {k: o is None for k, o in opening.items()}
+    strict = {k: v.margin_strict and o == "margin" for k, o in opening.items()}
     return np.array([(v.dismiss_rule and dismiss_blocked(sigs[id(it)], idx[id(it)][pid]))
                      or lacks_evidence(sigs[id(it)], idx[id(it)][pid], rule)
                      or (v.weak_per_point and weak_evidence(sigs[id(it)], idx[id(it)][pid], rule)) or gate[id(it)]
@@ -767,14 +768,12 @@ def encoder_sha256() -> str:
 def _coverage_model(items: list[cal.Labelled], var: Variant) -> dict:
     cov = fit(items, var, ("covered",))
     anyp = fit(items, var, ("covered", "partial"))
-    return CoverageModel(
-        cal.to_logistic(var.names, cov["w"], cov["b"], cov["m"], cov["s"], cov["t"]),
-        cal.to_logistic(var.names, anyp["w"], anyp["b"], anyp["m"], anyp["s"], anyp["t"]),
-        var.sizes, cov["floor"], var.cue_partial, cov.get("gate"), var.dismiss_rule, cov.get("cue_or_sim"),
-        var.generic_df, cov.get("generic_sim"), var.min_points, var.pair_span, var.min_strong, var.weak_per_point,
-        cov.get("margin_open"), var.margin_min_strong, var.reported_rule, cov.get("cue_or_sim_point"),
-        _open_sim(var, cov.get("cue_or_sim")), var.margin_strict,
-    ).to_dict()
+    rules = _rule_model(var, cov.get("cue_or_sim"), cov.get("generic_sim"), cov.get("margin_open"),
+                        cov.get("cue_or_sim_point"))
+    return replace(rules, covered=cal.to_logistic(var.names, cov["w"], cov["b"], cov["m"], cov["s"], cov["t"]),
+                   any=cal.to_logistic(var.names, anyp["w"], anyp["b"], anyp["m"], anyp["s"], anyp["t"]),
+                   topic_floor=cov["floor"], cue_partial=var.cue_partial, topic_gate=cov.get("gate"),
+                   dismiss_rule=var.dismiss_rule).to_dict()
 
 
 def write_trained_model(items: list[cal.Labelled], v: Variant, results: dict, path: Path) -> None:

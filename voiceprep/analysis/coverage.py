@@ -761,26 +761,33 @@ def best_similarity(sig: AnswerSignals) -> float:
     return max((float(p.sims.max()) for p in sig.points if p.sims is not None and len(p.sims)), default=0.0)
 
 
-def gated(sig: AnswerSignals, model: CoverageModel) -> bool:
-    """Whether the answer is off topic for the model's gates (nothing can be covered)."""
+def gate_opening(sig: AnswerSignals, model: CoverageModel) -> str | None:
+    """How the answer passes the model's gates: "strong" (enough strong points, or no two-point
+    gate), "sim" (one point made plainly: ``open_sim``), "margin" (about this question by
+    ``margin_open``), or None: off topic, nothing can be covered."""
+    opening = "strong"
     if model.min_strong:
         n = strong_points(sig, model)
-        if n < model.min_strong and not (model.margin_open is not None and sig.topic_margin is not None
-                                         and sig.topic_margin >= model.margin_open and n >= model.margin_min_strong) \
-                and not (model.open_sim is not None and best_similarity(sig) >= model.open_sim):
-            return True
+        if n < model.min_strong:
+            if model.open_sim is not None and best_similarity(sig) >= model.open_sim:
+                opening = "sim"
+            elif (model.margin_open is not None and sig.topic_margin is not None
+                  and sig.topic_margin >= model.margin_open and n >= model.margin_min_strong):
+                opening = "margin"
+            else:
+                return None
     if model.min_points and points_with_evidence(sig) < model.min_points:
-        return True
+        return None
     if model.topic_floor is not None and sig.topic_sim is not None and sig.topic_sim < model.topic_floor:
-        return True
-    return model.topic_gate is not None and sig.bg_sims is not None and topical_share(sig)[0] < model.topic_gate
+        return None
+    if model.topic_gate is not None and sig.bg_sims is not None and topical_share(sig)[0] < model.topic_gate:
+        return None
+    return opening
 
 
-def margin_opened(sig: AnswerSignals, model: CoverageModel) -> bool:
-    """Whether the answer passed the gates only through the topic margin (``margin_open``)."""
-    return bool(model.min_strong) and model.margin_open is not None and not gated(sig, model) \
-        and strong_points(sig, model) < model.min_strong \
-        and not (model.open_sim is not None and best_similarity(sig) >= model.open_sim)
+def gated(sig: AnswerSignals, model: CoverageModel) -> bool:
+    """Whether the answer is off topic for the model's gates (nothing can be covered)."""
+    return gate_opening(sig, model) is None
 
 
 def margin_blocked(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -860,8 +867,9 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
         embeddings_used=sig.embeddings_used,
         embedding_error=sig.embedding_error,
     )
-    off_topic = gated(sig, model)
-    strict = model.margin_strict and not off_topic and margin_opened(sig, model)
+    opening = gate_opening(sig, model)
+    off_topic = opening is None
+    strict = model.margin_strict and opening == "margin"
     total_w = sum(p.point.weight for p in sig.points) or 1.0
     score = 0.0
     empty = not sig.windows  # nothing said (or only fillers): nothing can be covered

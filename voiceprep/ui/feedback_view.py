@@ -75,7 +75,6 @@ def summary_line(result: AttemptResult) -> str:
     return "   \u00b7   ".join(bits)
 
 
-
 def point_detail_text(p: PointResult) -> str:
     """The line under the key-point list for the selected point."""
     if p.evidence is None:
