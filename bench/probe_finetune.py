@@ -46,6 +46,9 @@ def load(dirs: tuple[str, ...] = DEV_DIRS) -> list[dict]:
     sealed = [d for d in dirs if d in SEALED]
     if sealed:
         raise SystemExit(f"{', '.join(sealed)} is sealed: never train or probe on it")
+    missing = [d for d in dirs if not (ROOT / "tests" / "data" / d).is_dir()]
+    if missing:
+        raise SystemExit(f"no labelled set named {', '.join(missing)} in tests/data")
     banks = load_banks(ROOT / "questions")
     out = []
     for d in dirs:
