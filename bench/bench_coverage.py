@@ -403,14 +403,17 @@ def out_of_fold(folder: Path) -> tuple[list[cal.Labelled], list[cal.Labelled]]:
         # (see split_fresh) and are added by --plus-fresh
         every = load_items(emb, tuple(ROOT / "tests" / "data" / s for s in info["sets"]))
         if held_answers:
-            items += [it for it in every if f"{it.set_question}:{it.answer_id}" in held_answers]
-            # off-topic answers are never trained on, so any fold's encoder meets them fresh: each
-            # fold makes the long ones for its share of the questions (as many as by question)
+            mine = [it for it in every if f"{it.set_question}:{it.answer_id}" in held_answers]
+            # each fold makes the long off-topic answers for its share of the questions (as many as by question)
             held = set(sorted({it.set_question for it in every})[k :: len(folds)])
         else:
             held = set(info["held_out_questions"])
-            items += [it for it in every if it.set_question in held]
-        synth += long_off_topic(every, emb, held)
+            mine = [it for it in every if it.set_question in held]
+        items += mine
+        # long off-topic answers are made only of off-topic answers this encoder never trained on:
+        # an encoder trained with them as negatives (--exclude-kinds "") has pushed exactly those away
+        trained_off = "off-topic" not in info.get("excluded_kinds", ("off-topic",))
+        synth += long_off_topic(mine if trained_off else every, emb, held)
     return items, synth
 
 
@@ -944,6 +947,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", action="store_true", help="fit the chosen variant on all dev answers and ship it")
     ap.add_argument("--only", help="evaluate only variants whose name contains this (several: a|b)")
+    ap.add_argument("--exact", action="store_true", help="with --only: whole names, not parts of names")
     ap.add_argument("--holdout", action="store_true", help="score the shipped model on tests/data/coverage-holdout")
     ap.add_argument("--holdout2", action="store_true",
                     help="score the shipped model on tests/data/coverage-holdout2 (the one evaluation of round 3)")
@@ -1016,7 +1020,11 @@ def main() -> int:
 
             args.cache.write_bytes(pickle.dumps((items, synth, TEXTS, SOURCE, t_extract)))
     SYNTH[:] = synth
-    variants = [v for v in VARIANTS if (args.all_variants or v.name in ROUND5) and (not args.only or any(o in v.name for o in args.only.split("|")))]
+    wanted = args.only.split("|") if args.only else []
+    if args.exact and (missing := sorted(set(wanted) - {v.name for v in VARIANTS})):
+        raise SystemExit(f"--only --exact: no variant named {', '.join(missing)}")
+    variants = [v for v in VARIANTS if (args.all_variants or v.name in ROUND5)
+                and (not wanted or any(o == v.name if args.exact else o in v.name for o in wanted))]
     results = {v.name: cross_validate(items, v, synth=synth) for v in variants}
     fitted = [v for v in variants if not v.rule]
     chosen = choose_round5(fitted, results)
