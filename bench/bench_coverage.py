@@ -77,6 +77,8 @@ DEV_DIRS = (*DEV_DIRS, HOLDOUT5, HOLDOUT6, TRAIN8)
 DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (7, 8, 9, 10, 11)))
 # holdouts 12 and 13 were scored once in round 13: development data since
 DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (12, 13)))
+# round 15: holdouts 14 and 15 scored round 13 once (the new encoder did not ship)
+DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (14, 15)))
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 

@@ -7,7 +7,8 @@ a second model fitted on fresh answers to them (holdouts 8, 9 and 10), whose gat
 one plainly made point (round 13). The floors are on the sets the shipped method was never fitted
 on, each measured after a freeze: holdout 6 (new questions) and holdout 7 (new behavioural and
 motivation questions), which only the new-question model meets; holdout 11 (round 11's one
-evaluation); holdouts 12 and 13 (round 13's two one-off evaluations).
+evaluation); holdouts 12 and 13 (round 13's two one-off evaluations); holdouts 14 and 15 (round 13
+scored once more in round 15, when round 15's encoder did not ship).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-SEALED = {"coverage-holdout14", "coverage-holdout15", "coverage-holdout16"}  # scored once, by a later round; never opened before
+SEALED = {"coverage-holdout16"}  # scored once, by a later round; never opened before
 # off-topic answers a frozen method covered in a sealed set's one evaluation: the issue allows none, so
 # the target test below fails on them; every other off-topic answer must stay uncovered
 KNOWN_OFF_TOPIC_FAILURES = {"h13-dev-04"}  # round 13 on holdout 13: margin-opened, generic cues
@@ -60,7 +61,7 @@ def test_no_labelled_off_topic_answer_has_a_covered_point() -> None:
     folders = [d for d in sorted((ROOT / "tests" / "data").glob("coverage*"))
                if d.name not in SEALED and d.name != "coverage-agreement"]
     off = [(a["id"], _statuses(b, q, a)) for d in folders for b, q, a in _answers(d) if a["kind"] == "off-topic"]
-    assert len(off) >= 110
+    assert len(off) >= 130
     assert {i for i, p in off if "covered" in p.values()} == KNOWN_OFF_TOPIC_FAILURES
 
 
@@ -101,6 +102,12 @@ HOLDOUT_FLOORS = {
     # 8 built-in questions (5 judged by the new-question model), round 13's one evaluation of the
     # same freeze: F1 0.784 (P 0.759, R 0.811)
     "coverage-holdout13": 0.76,
+    # 8 built-in questions (49 of 56 answers judged by the new-question model), round 13 scored once in
+    # round 15 (the new encoder did not ship): F1 0.795 (P 0.742, R 0.857)
+    "coverage-holdout14": 0.77,
+    # 8 built-in questions (42 of 56 by the new-question model), the same one evaluation: F1 0.794
+    # (P 0.743, R 0.853)
+    "coverage-holdout15": 0.77,
 }
 TARGET_F1 = 0.85
 
@@ -141,8 +148,9 @@ def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions, na
     assert [(i, p) for i, p in off if "covered" in p.values() and i not in KNOWN_OFF_TOPIC_FAILURES] == []
 
 
-@pytest.mark.xfail(strict=True, reason="known failure, measured with round 13: F1 0.796, 0.650, 0.805, 0.873 and "
-                                       "0.784 on holdouts 6, 7, 11, 12 and 13; h13-dev-04 (off-topic) has a covered point")
+@pytest.mark.xfail(strict=True, reason="known failure, measured with round 13: F1 0.796, 0.650, 0.805, 0.873, 0.784, "
+                                       "0.795 and 0.794 on holdouts 6, 7, 11, 12, 13, 14 and 15; h13-dev-04 (off-topic) "
+                                       "has a covered point")
 def test_covered_f1_on_every_holdout_meets_the_target(holdout_predictions) -> None:
     off = [a["id"] for name in HOLDOUT_FLOORS for a, pred in holdout_predictions[name]
            if a["kind"] == "off-topic" and "covered" in pred.values()]
