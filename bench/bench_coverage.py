@@ -44,9 +44,8 @@ sys.path.insert(0, str(ROOT))
 from voiceprep.analysis import calibrate as cal  # noqa: E402
 from voiceprep.analysis.coverage import (  # noqa: E402
     CUE_FEATURES, CUE_SHAPE_FEATURES, DEPTH_FEATURES, INTERACTION_FEATURES, TOPIC_LEN_FEATURES, NEG_FEATURES, SUB_MIN_FEATURES, PROMPT_FEATURES, REL_FEATURES, SIM_FEATURES, SUB_FEATURES,
-    ANSWER_FEATURES, BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, dismiss_blocked, gate_opening, gated, lacks_evidence,
-    margin_blocked, reported_blocked,
-    topical_share, weak_evidence,
+    ANSWER_FEATURES, BG_FEATURES, DISMISS_FEATURES, CoverageModel, calibration_path, gate_opening, gated, point_blocked,
+    topical_share,
 )
 from voiceprep.analysis.embeddings import get_embedder  # noqa: E402
 from voiceprep.bank.loader import load_banks  # noqa: E402
@@ -75,10 +74,9 @@ DEV_DIRS = (*DEV_DIRS, HOLDOUT5, HOLDOUT6, TRAIN8)
 # each holdout is development data from the round after its one evaluation: 7 and 8 (round 8, not
 # shipped), 9, 10 and 11 (rounds 9-11; the shipped trained-question model was not fitted on 11)
 DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (7, 8, 9, 10, 11)))
-# holdouts 12 and 13 were scored once in round 13: development data since
-DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (12, 13)))
-# round 15: holdouts 14 and 15 scored round 13 once (the new encoder did not ship)
-DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (14, 15)))
+# holdouts 12 and 13 were scored once in round 13, 14 and 15 in round 15 (round 13 again: the new
+# encoder did not ship): development data since
+DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (12, 13, 14, 15)))
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 
@@ -524,7 +522,7 @@ def _rule_model(v: Variant, cos: float | None, gsim: float | None, mopen: float 
                          generic_sim=gsim, min_points=v.min_points, pair_span=v.pair_span, min_strong=v.min_strong,
                          weak_per_point=v.weak_per_point, margin_open=mopen, margin_min_strong=v.margin_min_strong,
                          reported_rule=v.reported_rule, cue_or_sim_point=psim, open_sim=_open_sim(v, cos),
-                         margin_strict=v.margin_strict)
+                         margin_strict=v.margin_strict, dismiss_rule=v.dismiss_rule)
 
 
 def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | None, gsim: float | None,
@@ -534,13 +532,7 @@ def _blocked(items: list[cal.Labelled], meta: list, v: Variant, cos: float | Non
     idx = {id(it): {p.point.id: i for i, p in enumerate(it.signals.points)} for it in items}
     sigs = {id(it): cal.with_windows(it.signals, v.sizes) for it in items}
     opening = {id(it): gate_opening(sigs[id(it)], rule) for it in items}
-    gate = {k: o is None for k, o in opening.items()}
-    strict = {k: v.margin_strict and o == "margin" for k, o in opening.items()}
-    return np.array([(v.dismiss_rule and dismiss_blocked(sigs[id(it)], idx[id(it)][pid]))
-                     or lacks_evidence(sigs[id(it)], idx[id(it)][pid], rule)
-                     or (v.weak_per_point and weak_evidence(sigs[id(it)], idx[id(it)][pid], rule)) or gate[id(it)]
-                     or (v.reported_rule and reported_blocked(sigs[id(it)], idx[id(it)][pid]))
-                     or (strict[id(it)] and margin_blocked(sigs[id(it)], idx[id(it)][pid], rule))
+    return np.array([opening[id(it)] is None or point_blocked(sigs[id(it)], idx[id(it)][pid], rule, opening[id(it)])
                      for it, pid in meta], dtype=bool)
 
 
@@ -783,8 +775,7 @@ def _coverage_model(items: list[cal.Labelled], var: Variant) -> dict:
                         cov.get("cue_or_sim_point"))
     return replace(rules, covered=cal.to_logistic(var.names, cov["w"], cov["b"], cov["m"], cov["s"], cov["t"]),
                    any=cal.to_logistic(var.names, anyp["w"], anyp["b"], anyp["m"], anyp["s"], anyp["t"]),
-                   topic_floor=cov["floor"], cue_partial=var.cue_partial, topic_gate=cov.get("gate"),
-                   dismiss_rule=var.dismiss_rule).to_dict()
+                   topic_floor=cov["floor"], cue_partial=var.cue_partial, topic_gate=cov.get("gate")).to_dict()
 
 
 def write_trained_model(items: list[cal.Labelled], v: Variant, results: dict, path: Path) -> None:

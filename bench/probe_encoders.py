@@ -33,15 +33,7 @@ import probe_finetune as probe  # noqa: E402
 def compare(encoder: Path, items: list[dict]) -> dict:
     from voiceprep.analysis.embeddings import load_embedder
 
-    emb = load_embedder(encoder)
-    cache: dict[str, np.ndarray] = {}
-
-    def vec(texts: list[str]) -> np.ndarray:
-        new = [t for t in dict.fromkeys(texts) if t not in cache]
-        if new:
-            cache.update(zip(new, emb.embed(new)))
-        return np.array([cache[t] for t in texts])
-
+    vec = load_embedder(encoder).embed_cached  # windows and points repeat across answers
     score, y, kind, off = [], [], [], []
     for it in items:
         best = (vec([t for t, _ in it["points"]]) @ vec(it["windows"]).T).max(axis=1)

@@ -801,6 +801,16 @@ def margin_blocked(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
     return not (p.exact and model.generic_sim is not None and _cue_window_sim(sig, p) >= model.generic_sim)
 
 
+def point_blocked(sig: AnswerSignals, i: int, model: CoverageModel, opening: str | None) -> bool:
+    """Whether the model's rules forbid `covered` for point ``i`` whatever its probability (the
+    answer-level gate aside; ``opening`` is how the answer passed it, see gate_opening). One place,
+    so the bench that fits the thresholds applies exactly what decide() does."""
+    return bool((model.dismiss_rule and dismiss_blocked(sig, i)) or lacks_evidence(sig, i, model)
+                or (model.weak_per_point and weak_evidence(sig, i, model))
+                or (model.reported_rule and reported_blocked(sig, i))
+                or (model.margin_strict and opening == "margin" and margin_blocked(sig, i, model)))
+
+
 def dismiss_blocked(sig: AnswerSignals, i: int) -> bool:
     """The dismissal rule: every cue hit of point ``i`` (if any) dismissed, and so is its best sentence."""
     d = _dismiss_signals(sig, sig.points[i])
@@ -869,17 +879,13 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
     )
     opening = gate_opening(sig, model)
     off_topic = opening is None
-    strict = model.margin_strict and opening == "margin"
     total_w = sum(p.point.weight for p in sig.points) or 1.0
     score = 0.0
     empty = not sig.windows  # nothing said (or only fillers): nothing can be covered
     for i, p in enumerate(sig.points):
         pc = 0.0 if empty else model.covered.prob(features(sig, i, model.covered.names))
         pa = 0.0 if empty else max(pc, model.any.prob(features(sig, i, model.any.names)))
-        blocked = not empty and ((model.dismiss_rule and dismiss_blocked(sig, i)) or lacks_evidence(sig, i, model)
-                                 or (model.weak_per_point and weak_evidence(sig, i, model))
-                                 or (model.reported_rule and reported_blocked(sig, i))
-                                 or (strict and margin_blocked(sig, i, model)))
+        blocked = not empty and point_blocked(sig, i, model, opening)
         if pc >= model.covered.threshold and not off_topic and not blocked:
             status, conf = "covered", pc
         elif pa >= model.any.threshold:
