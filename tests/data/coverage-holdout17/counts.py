@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -74,8 +75,11 @@ def validate(sets: list[tuple[Path, dict]]) -> list[str]:
             kinds[kind] += 1
             if not isinstance(a.get("asr_errors"), bool):
                 problems.append(f"{aid}: asr_errors must be true or false")
-            if not str(a.get("text", "")).strip():
+            text = str(a.get("text", ""))
+            if not text.strip():
                 problems.append(f"{aid}: empty text")
+            if a.get("asr_errors") is True and re.search(r"[^a-z0-9' ]", text):
+                problems.append(f"{aid}: asr_errors answer must be lowercase without punctuation")
             labels = a.get("labels", {})
             if set(labels) != kp_ids:
                 problems.append(f"{aid}: labels {sorted(labels)} != key points {sorted(kp_ids)}")
