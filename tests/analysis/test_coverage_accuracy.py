@@ -30,10 +30,11 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-SEALED = {"coverage-holdout16"}  # scored once, by a later round; never opened before
+SEALED = {"coverage-holdout16", "coverage-holdout17"}  # scored once, by a later round; never opened before
 # off-topic answers a frozen method covered in a sealed set's one evaluation: the issue allows none, so
 # the target test below fails on them; every other off-topic answer must stay uncovered
-KNOWN_OFF_TOPIC_FAILURES = {"h13-dev-04"}  # round 13 on holdout 13: margin-opened, generic cues
+# round 13 covered h13-dev-04 (margin-opened, generic cues); round 16's exemplar gate closes it
+KNOWN_OFF_TOPIC_FAILURES: set[str] = set()
 
 
 def _answers(folder: Path):
@@ -46,8 +47,8 @@ def _answers(folder: Path):
             yield found[0], found[1], a
 
 
-def _statuses(bank, q, a) -> dict[str, str]:
-    r = analyze(Transcript.from_text(a["text"]), bank, q, None, AnalysisOptions())
+def _statuses(bank, q, a, exemplar_gate: bool = True) -> dict[str, str]:
+    r = analyze(Transcript.from_text(a["text"]), bank, q, None, AnalysisOptions(exemplar_gate=exemplar_gate))
     assert r.coverage.method == "cues+embeddings", r.coverage.embedding_error
     return {p.id: p.status for p in r.coverage.points}
 
@@ -57,7 +58,7 @@ def test_no_labelled_off_topic_answer_has_a_covered_point() -> None:
     three (h4-ba-06, a gaming PM's "tell me about yourself" against battle-for-attention; t8-kids-05
     and t8-prio-03, written to name the question's domain in passing); round 11's model for trained
     questions covers none, and the issue's target allows none. Holdout 13's one evaluation found
-    one more (KNOWN_OFF_TOPIC_FAILURES): exactly those, and no other, may be covered here."""
+    one more, h13-dev-04, which round 16's exemplar gate closes: none may be covered now."""
     folders = [d for d in sorted((ROOT / "tests" / "data").glob("coverage*"))
                if d.name not in SEALED and d.name != "coverage-agreement"]
     off = [(a["id"], _statuses(b, q, a)) for d in folders for b, q, a in _answers(d) if a["kind"] == "off-topic"]
@@ -75,7 +76,9 @@ def test_analyze_decides_as_the_bench_that_fitted_the_model() -> None:
         _, model = pick_model(models, True, question_trained(q))
         sig = cal.with_windows(cal.signals_for(a["text"], q, embedder, (1, 2, 3), bank.questions), model.windows)
         bench = {p.id: p.status for p in decide(sig, model, Transcript.from_text(a["text"])).points}
-        assert bench == _statuses(bank, q, a), a["id"]
+        # the LOQO bench fits without round 16's exemplar gate, which is chosen on top of it
+        # (bench/choose_exemplar_gate.py; tests/analysis/test_exemplars.py)
+        assert bench == _statuses(bank, q, a, exemplar_gate=False), a["id"]
         checked += 1
     assert checked >= 6
 

@@ -9,6 +9,7 @@ import time
 from voiceprep.analysis import coverage as cov
 from voiceprep.analysis.delivery import MIN_RATE_SPAN_S, find_pauses, pace, speaking_span, timing
 from voiceprep.analysis.embeddings import EmbeddingUnavailable, get_embedder
+from voiceprep.analysis.exemplars import load_exemplars
 from voiceprep.analysis.fillers import Hit, count_by_phrase, find_fillers, find_hedges
 from voiceprep.analysis.followup import follow_up
 from voiceprep.analysis.options import AnalysisOptions
@@ -90,7 +91,11 @@ def analyze(
     needed = frozenset(model.covered.names) | frozenset(model.any.names) | (
         frozenset({"topic_gate"}) if model.topic_gate is not None else frozenset()) | (
         frozenset({"topic_margin"}) if model.margin_open is not None else frozenset())
-    signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error, bank.questions, needed)
+    table = None
+    if embedder is not None and options.exemplar_gate and model.exemplar_gate is not None:
+        table = load_exemplars(options.exemplars)
+    signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error, bank.questions, needed,
+                          table, model.exemplar_k)
     report.coverage = cov.decide(signals, model, transcript)
     report.coverage.model = model_name
 

@@ -36,6 +36,7 @@ import numpy as np
 
 from voiceprep.analysis.attribution import reported_tokens
 from voiceprep.analysis.cues import CueHit, CueMatcher
+from voiceprep.analysis.exemplars import Closest, ExemplarTable, prompt_key
 from voiceprep.analysis.report import Coverage, Evidence, PointResult
 from voiceprep.analysis.text import Sentence, Token, sentences
 from voiceprep.analysis.transcript import Transcript
@@ -84,6 +85,7 @@ class AnswerSignals:
     embedding_error: str | None = None
     dismissed: set[int] | None = None  # token indices in dismissing stretches (computed on demand)
     reported: set[int] | None = None  # token indices in stretches attributed to others (on demand)
+    exemplar: Closest | None = None  # round 16: against the labelled answers to each built-in question
 
 
 def make_windows(tokens: list[Token], sizes: tuple[int, ...] = DEFAULT_WINDOWS, skip: set[int] | None = None) -> list[Window]:
@@ -114,10 +116,13 @@ def extract(
     embedding_error: str | None = None,
     others: tuple[Question, ...] = (),
     needed: frozenset[str] | None = None,
+    exemplars: ExemplarTable | None = None,
+    exemplar_k: int = 3,
 ) -> AnswerSignals:
     """All coverage signals for one answer. ``others``: the bank's other questions, to notice an
     answer to a different question (it matches one of them better than this one). ``needed``:
-    feature names the model uses; optional signals nobody reads are skipped (None = all)."""
+    feature names the model uses; optional signals nobody reads are skipped (None = all).
+    ``exemplars``: the labelled answers' vectors, for the exemplar gate (k highest per question)."""
     matcher = CueMatcher(tokens, filler_tokens)
     dfs = cue_frequencies(question, others)
     points = [
@@ -159,6 +164,8 @@ def extract(
         if rest and (needed is None or "topic_margin" in needed):
             other_vecs = embedder.embed_cached([_topic_text(q) for q in rest])  # type: ignore[attr-defined]
             sig.topic_margin = sig.topic_sim - float((other_vecs @ full_vec).max())
+        if exemplars is not None:
+            sig.exemplar = exemplars.closest(full_vec, prompt_key(question.prompt), exemplar_k)
         sig.embeddings_used = True
     return restrict_windows(sig, window_sizes)
 
@@ -668,6 +675,12 @@ class CoverageModel:
     # it, however specific the cue (else a window ``cue_or_sim`` similar is needed): a team lead's
     # career story is on topic for "helped someone grow" and says "mentor" in passing (h13-dev-04)
     margin_strict: bool = False
+    # round 16: an answer whose labelled-answer margin (``AnswerSignals.exemplar``: closeness to
+    # the answers people gave to this question minus the closest other question's, each the mean
+    # of the ``exemplar_k`` highest cosines) is below this answers another question: nothing is
+    # "covered". Only for questions with exemplars (built-in, prompt unchanged).
+    exemplar_gate: float | None = None
+    exemplar_k: int = 3
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
@@ -677,7 +690,8 @@ class CoverageModel:
                 "pair_span": self.pair_span, "min_strong": self.min_strong, "weak_per_point": self.weak_per_point,
                 "margin_open": self.margin_open, "margin_min_strong": self.margin_min_strong,
                 "reported_rule": self.reported_rule, "cue_or_sim_point": self.cue_or_sim_point,
-                "open_sim": self.open_sim, "margin_strict": self.margin_strict}
+                "open_sim": self.open_sim, "margin_strict": self.margin_strict,
+                "exemplar_gate": self.exemplar_gate, "exemplar_k": self.exemplar_k}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
@@ -690,7 +704,8 @@ class CoverageModel:
                    bool(d.get("weak_per_point", True)), d.get("margin_open"),  # type: ignore[arg-type]
                    int(d.get("margin_min_strong", 1) or 0), bool(d.get("reported_rule", False)),
                    d.get("cue_or_sim_point"), d.get("open_sim"),  # type: ignore[arg-type]
-                   bool(d.get("margin_strict", False)))
+                   bool(d.get("margin_strict", False)), d.get("exemplar_gate"),  # type: ignore[arg-type]
+                   int(d.get("exemplar_k", 3) or 3))
 
 
 def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -782,7 +797,15 @@ def gate_opening(sig: AnswerSignals, model: CoverageModel) -> str | None:
         return None
     if model.topic_gate is not None and sig.bg_sims is not None and topical_share(sig)[0] < model.topic_gate:
         return None
+    if exemplar_closed(sig, model):
+        return None
     return opening
+
+
+def exemplar_closed(sig: AnswerSignals, model: CoverageModel) -> bool:
+    """Round 16: the answer's closest labelled answers belong to another question."""
+    return (model.exemplar_gate is not None and sig.exemplar is not None
+            and sig.exemplar.margin < model.exemplar_gate)
 
 
 def gated(sig: AnswerSignals, model: CoverageModel) -> bool:
@@ -879,6 +902,11 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
     )
     opening = gate_opening(sig, model)
     off_topic = opening is None
+    if sig.exemplar is not None:
+        cov.exemplar_margin = round(sig.exemplar.margin, 4)
+        if exemplar_closed(sig, model):
+            cov.closer_to = sig.exemplar.other
+            cov.closer_to_prompt = sig.exemplar.other_prompt or None
     total_w = sum(p.point.weight for p in sig.points) or 1.0
     score = 0.0
     empty = not sig.windows  # nothing said (or only fillers): nothing can be covered

@@ -32,6 +32,10 @@ class AnalysisOptions:
     calibration: str | None = None  # path of a calibration JSON; None = the shipped one
     # path of the encoder's trained-points.json (voiceprep.analysis.trained); None = the shipped one
     trained_points: str | None = None
+    # round 16's exemplar gate (voiceprep.analysis.exemplars): False switches it off (the bench
+    # that selects it measures the method without it); ``exemplars``: path of the file, None = shipped
+    exemplar_gate: bool = True
+    exemplars: str | None = None
     extra: dict[str, float] = field(default_factory=dict)
 
     @classmethod

@@ -158,6 +158,22 @@ class Coverage:
     # this question's key points), "new-question" (it was not: a user's own or edited question),
     # or "cues-only"
     model: str = "new-question"
+    # round 16: how this answer sits among the labelled answers to the built-in questions
+    # (voiceprep.analysis.exemplars): this question's closeness minus the closest other
+    # question's, and that question ("bank/id"). ``closer_to`` is set only when the margin closed
+    # the gate (nothing covered): the answer sounds like an answer to that question instead.
+    exemplar_margin: float | None = None
+    closer_to: str | None = None
+    closer_to_prompt: str | None = None
+
+    def off_question_note(self) -> str | None:
+        """What to tell the user when the exemplar gate closed: which question the answer sounds
+        like, and that nothing was counted as covered for this one."""
+        if not self.closer_to:
+            return None
+        other = f"\u201c{self.closer_to_prompt}\u201d" if self.closer_to_prompt else self.closer_to
+        return (f"This sounds more like an answer to {other} than to the question asked, so no key "
+                "point was counted as covered. Answer the question you were asked.")
 
 
 @dataclass

@@ -234,6 +234,9 @@ def format_report(r: "AnswerReport", prompt: str = "") -> str:
     out.append(f"Coverage  {r.coverage.score:.0%}  ({r.coverage.method})")
     if r.coverage.embedding_error and r.coverage.method == "cues-only":
         out.append(f"          note: {r.coverage.embedding_error}")
+    off = r.coverage.off_question_note()
+    if off:
+        out.append(f"          note: {off}")
     for p in r.coverage.points:
         out.append(f"  {mark.get(p.status, '[?]')} {p.id}: {p.status} (confidence {p.confidence:.0%})")
         if p.evidence is not None:

@@ -247,7 +247,8 @@ class FeedbackView(QWidget):
                 item.setToolTip(f"\u201c{p.evidence.text}\u201d")
             self.points.addItem(item)
         self.points.blockSignals(False)
-        self.point_detail.setText("Select a key point to see and hear its evidence.")
+        off = rep.coverage.off_question_note()
+        self.point_detail.setText(f"\u26a0 {off}" if off else "Select a key point to see and hear its evidence.")
 
         series = [((w.start + w.end) / 2, w.wpm) for w in rep.pace.series]
         self.pace.set_data(series, rep.pace.low, rep.pace.high, rep.duration_s or 0.0,
