@@ -77,6 +77,8 @@ DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n 
 # holdouts 12 and 13 were scored once in round 13, 14 and 15 in round 15 (round 13 again: the new
 # encoder did not ship): development data since
 DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (12, 13, 14, 15)))
+# holdout 16: round 16's one evaluation (2026-11-26); development data since
+DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout16")
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 

@@ -9,7 +9,10 @@ authors wrote independently, as a user's fresh answer is), on top of the shipped
 --write builds the exemplar file from every development set and puts the gate in the shipped
 calibration (both embedding models), if the ship rule passes.
 
-    .venv/bin/python bench/choose_exemplar_gate.py [--cache F] [--save] [--write]
+    .venv/bin/python bench/choose_exemplar_gate.py [--cache F] [--save] [--write] [--without SET]
+
+The shipped table and gate (round 16) came from the development sets before holdout 16 was spent:
+    .venv/bin/python bench/choose_exemplar_gate.py --without coverage-holdout16 --save --write
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ class Answer:
     status: dict[str, str]  # shipped method, gate off
 
 
-def collect() -> list[Answer]:
+def collect(dirs: tuple[Path, ...] = DEV_DIRS) -> list[Answer]:
     from voiceprep.analysis import coverage as cov
     from voiceprep.analysis.analyzer import analyze
     from voiceprep.analysis.embeddings import get_embedder
@@ -67,7 +70,7 @@ def collect() -> list[Answer]:
     emb = get_embedder()
     opts = AnalysisOptions(exemplar_gate=False)
     out = []
-    for d in DEV_DIRS:
+    for d in dirs:
         for f in sorted(d.glob("*.json")):
             s = json.loads(f.read_text(encoding="utf-8"))
             bank, q = banks.resolve(s["question"])
@@ -134,12 +137,16 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, help="pickle of the collected answers (written if missing)")
     ap.add_argument("--save", action="store_true", help=f"write {OUT.relative_to(ROOT)}")
     ap.add_argument("--write", action="store_true", help="ship the pick if the ship rule passes")
+    ap.add_argument("--without", action="append", default=[], metavar="SET",
+                    help="leave this development set out (repeatable): reproduces a table built before the set "
+                         "was spent (the shipped one: --without coverage-holdout16)")
     args = ap.parse_args()
+    dirs = tuple(d for d in DEV_DIRS if d.name not in set(args.without))
 
     if args.cache and args.cache.exists():
         answers = pickle.loads(args.cache.read_bytes())
     else:
-        answers = collect()
+        answers = collect(dirs)
         if args.cache:
             args.cache.write_bytes(pickle.dumps(answers))
     fresh = [a for a in answers if a.set_name not in ENCODER_SETS]
@@ -173,7 +180,8 @@ def main() -> int:
                for name in sorted({a.set_name for a in answers})}
     doc = {
         "rule": "voiceprep/analysis/README.md, round 16 (committed ee2314d before this selection ran)",
-        "command": ".venv/bin/python bench/choose_exemplar_gate.py --save",
+        "command": " ".join([".venv/bin/python bench/choose_exemplar_gate.py", *(f"--without {w}" for w in args.without),
+                             "--save"]),
         "pool": {"fresh_answers": len(fresh), "encoder_trained_answers": len(seen),
                  "fresh_sets": sorted({a.set_name for a in fresh})},
         "baseline": {"fresh": base_fresh, "encoder_trained": base_seen},
