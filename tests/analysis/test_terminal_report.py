@@ -72,3 +72,12 @@ def test_partial_points_come_with_what_partial_means() -> None:
     assert "[~] partial:" not in format_report(replace(r, coverage=none_partial))
     one_partial = replace(r.coverage, points=[replace(r.coverage.points[0], status="partial"), *r.coverage.points[1:]])
     assert "[~] partial: touched on, not clearly made" in format_report(replace(r, coverage=one_partial))
+
+
+def test_an_answer_to_another_question_is_named_in_the_report() -> None:
+    bank, q = product_bank()
+    r = analyze(timed("the problem is browse abandonment"), bank, q, None, AnalysisOptions(use_embeddings=False))
+    assert "sounds more like" not in format_report(r)
+    r.coverage.closer_to, r.coverage.closer_to_prompt = "b/other", "How would you size a test?"
+    line = next(x for x in format_report(r).splitlines() if "sounds more like" in x)
+    assert "\u201cHow would you size a test?\u201d" in line and "no key point was counted as covered" in line

@@ -138,6 +138,12 @@ class FeedbackView(QWidget):
         self.point_detail.setWordWrap(True)
         self.point_detail.setTextFormat(Qt.TextFormat.PlainText)
         self.point_detail.setAccessibleName("Selected key point evidence")
+        # round 16: the answer sounds like an answer to another question (nothing was covered)
+        self.off_question = QLabel()
+        self.off_question.setWordWrap(True)
+        self.off_question.setTextFormat(Qt.TextFormat.PlainText)
+        self.off_question.setAccessibleName("Warning: the answer sounds like an answer to another question")
+        self.off_question.setVisible(False)
 
         # tabs
         self.pace = PaceChart()
@@ -164,6 +170,7 @@ class FeedbackView(QWidget):
         kp_label = QLabel("&Key points (Enter: jump to evidence and play it)")
         kp_label.setBuddy(self.points)
         rl.addWidget(kp_label)
+        rl.addWidget(self.off_question)
         rl.addWidget(self.points, 2)
         rl.addWidget(self.point_detail)
         rl.addWidget(self.tabs, 3)
@@ -247,8 +254,11 @@ class FeedbackView(QWidget):
                 item.setToolTip(f"\u201c{p.evidence.text}\u201d")
             self.points.addItem(item)
         self.points.blockSignals(False)
+        self.point_detail.setText("Select a key point to see and hear its evidence.")
         off = rep.coverage.off_question_note()
-        self.point_detail.setText(f"\u26a0 {off}" if off else "Select a key point to see and hear its evidence.")
+        self.off_question.setText(f"\u26a0 {off}" if off else "")
+        self.off_question.setVisible(bool(off))
+        self.off_question.setStyleSheet(f"color: {colour('warn', self).name()}; font-weight: bold;")
 
         series = [((w.start + w.end) / 2, w.wpm) for w in rep.pace.series]
         self.pace.set_data(series, rep.pace.low, rep.pace.high, rep.duration_s or 0.0,
