@@ -37,6 +37,7 @@ import numpy as np
 from voiceprep.analysis.attribution import reported_tokens
 from voiceprep.analysis.cues import CueHit, CueMatcher
 from voiceprep.analysis.exemplars import Closest, ExemplarTable, prompt_key
+from voiceprep.analysis.rejection import negative_point, rejected_tokens
 from voiceprep.analysis.report import Coverage, Evidence, PointResult
 from voiceprep.analysis.text import Sentence, Token, sentences
 from voiceprep.analysis.transcript import Transcript
@@ -86,6 +87,8 @@ class AnswerSignals:
     dismissed: set[int] | None = None  # token indices in dismissing stretches (computed on demand)
     reported: set[int] | None = None  # token indices in stretches attributed to others (on demand)
     exemplar: Closest | None = None  # round 16: against the labelled answers to each built-in question
+    # round 17: token indices in rejection stretches, per variant (with / without generic refusals)
+    rejected: dict[bool, set[int]] = field(default_factory=dict)
 
 
 def make_windows(tokens: list[Token], sizes: tuple[int, ...] = DEFAULT_WINDOWS, skip: set[int] | None = None) -> list[Window]:
@@ -681,6 +684,11 @@ class CoverageModel:
     # "covered". Only for questions with exemplars (built-in, prompt unchanged).
     exemplar_gate: float | None = None
     exemplar_k: int = 3
+    # round 17: a point touched by a rejection stretch (voiceprep.analysis.rejection) or a reported
+    # one, with no support outside them, is at most "partial"; ``reject_refusals``: the generic
+    # "I wouldn't + verb" trigger counts too
+    reject_rule: bool = False
+    reject_refusals: bool = True
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
@@ -691,7 +699,8 @@ class CoverageModel:
                 "margin_open": self.margin_open, "margin_min_strong": self.margin_min_strong,
                 "reported_rule": self.reported_rule, "cue_or_sim_point": self.cue_or_sim_point,
                 "open_sim": self.open_sim, "margin_strict": self.margin_strict,
-                "exemplar_gate": self.exemplar_gate, "exemplar_k": self.exemplar_k}
+                "exemplar_gate": self.exemplar_gate, "exemplar_k": self.exemplar_k,
+                "reject_rule": self.reject_rule, "reject_refusals": self.reject_refusals}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
@@ -705,7 +714,8 @@ class CoverageModel:
                    int(d.get("margin_min_strong", 1) or 0), bool(d.get("reported_rule", False)),
                    d.get("cue_or_sim_point"), d.get("open_sim"),  # type: ignore[arg-type]
                    bool(d.get("margin_strict", False)), d.get("exemplar_gate"),  # type: ignore[arg-type]
-                   int(d.get("exemplar_k", 3) or 3))
+                   int(d.get("exemplar_k", 3) or 3), bool(d.get("reject_rule", False)),
+                   bool(d.get("reject_refusals", True)))
 
 
 def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -831,7 +841,39 @@ def point_blocked(sig: AnswerSignals, i: int, model: CoverageModel, opening: str
     return bool((model.dismiss_rule and dismiss_blocked(sig, i)) or lacks_evidence(sig, i, model)
                 or (model.weak_per_point and weak_evidence(sig, i, model))
                 or (model.reported_rule and reported_blocked(sig, i))
-                or (model.margin_strict and opening == "margin" and margin_blocked(sig, i, model)))
+                or (model.margin_strict and opening == "margin" and margin_blocked(sig, i, model))
+                or (model.reject_rule and reject_blocked(sig, i, model)))
+
+
+def reject_blocked(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
+    """Round 17: point ``i`` is named only where the speaker rejects it (or reports others saying
+    it): a rejection or reported stretch holds one of its exact cue hits or half its most similar
+    sentence, and nothing outside those stretches supports it (no exact cue hit, no sentence mostly
+    outside them at least ``cue_or_sim`` similar). Points worded in the negative are exempt."""
+    p = sig.points[i]
+    if negative_point(p.point.text):
+        return False
+    if model.reject_refusals not in sig.rejected:
+        sig.rejected[model.reject_refusals] = rejected_tokens(sig.tokens, model.reject_refusals)
+    if sig.reported is None:
+        sig.reported = reported_tokens(sig.tokens)
+    out = sig.rejected[model.reject_refusals] | sig.reported
+    if not out:
+        return False
+    exact = p.exact
+    if any(h.tok_start not in out for h in exact):
+        return False
+    touched = any(h.tok_start in out for h in exact)
+    if p.sims is not None and len(p.sims):
+        one = [j for j, w in enumerate(sig.windows) if w.size == min(x.size for x in sig.windows)]
+        share = {j: sum(k in out for k in range(sig.windows[j].tok_start, sig.windows[j].tok_end))
+                 / max(sig.windows[j].tok_end - sig.windows[j].tok_start, 1) for j in one}
+        best = max(one, key=lambda j: p.sims[j])
+        touched = touched or share[best] >= 0.5
+        threshold = model.cue_or_sim if model.cue_or_sim is not None else 1.0
+        if any(share[j] < 0.5 and float(p.sims[j]) >= threshold for j in one):
+            return False
+    return touched
 
 
 def dismiss_blocked(sig: AnswerSignals, i: int) -> bool:
