@@ -31,6 +31,11 @@ MIN_GAIN = 0.005
 MAX_LOSS = 0.005
 OUT = ROOT / "assets" / "analysis" / "coverage-round17-choice.json"
 VARIANTS = {"round 16 (shipped)": None, "reject rule, refusals": True, "reject rule, no refusals": False}
+# round 18: (carriers, exempt) on round 17's stretches without the generic refusal trigger; in
+# tie-break order (narrower first)
+VARIANTS_R18 = {"round 16 (shipped)": None, "carriers half, exempt": ("half", True), "carriers half, not exempt": ("half", False),
+                "carriers any, exempt": ("any", True), "carriers any, not exempt": ("any", False)}
+OUT_R18 = ROOT / "assets" / "analysis" / "coverage-round18-choice.json"
 
 
 def run(calibration: Path | None) -> list[tuple[str, str, str, dict[str, str], dict[str, str]]]:
@@ -73,14 +78,21 @@ def scores(rows) -> dict:
             "tp": tp, "fp": fp, "fn": fn, "fp_by_kind": dict(sorted(fp_kind.items())), "off_topic_with_covered": off}
 
 
-def calibration_with(refusals: bool | None, path: Path) -> Path:
+def _settings(v: object) -> dict[str, object]:
+    """The model fields a variant sets (round 17: refusals flag; round 18: (carriers, exempt))."""
+    if v is None:
+        return {}
+    if isinstance(v, tuple):
+        return {"reject_rule": True, "reject_refusals": False, "reject_carriers": v[0], "reject_exempt": v[1]}
+    return {"reject_rule": True, "reject_refusals": v}
+
+
+def calibration_with(variant: object, path: Path) -> Path:
     from voiceprep.analysis.coverage import calibration_path
 
     cal = json.loads(calibration_path().read_text(encoding="utf-8"))
-    if refusals is not None:
-        for name in ("embeddings", "embeddings-trained"):
-            cal["models"][name]["reject_rule"] = True
-            cal["models"][name]["reject_refusals"] = refusals
+    for name in ("embeddings", "embeddings-trained"):
+        cal["models"][name].update(_settings(variant))
     path.write_text(json.dumps(cal, indent=1) + "\n", encoding="utf-8")
     return path
 
@@ -89,33 +101,40 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--save", action="store_true", help=f"write {OUT.relative_to(ROOT)}")
     ap.add_argument("--write", action="store_true", help="ship the pick if the ship rule passes")
+    ap.add_argument("--round", type=int, default=17, choices=(17, 18), help="which round's variants and rule")
     args = ap.parse_args()
+    variants = VARIANTS_R18 if args.round == 18 else VARIANTS
+    out_path = OUT_R18 if args.round == 18 else OUT
 
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for i, (name, refusals) in enumerate(VARIANTS.items()):
+        for i, (name, variant) in enumerate(variants.items()):
             # a file per variant: load_models caches by path
-            rows = run(calibration_with(refusals, Path(tmp) / f"cal-{i}.json"))
+            rows = run(calibration_with(variant, Path(tmp) / f"cal-r{args.round}-{i}.json"))
             results[name] = {"fresh": scores([r for r in rows if r[0] not in ENCODER_SETS]),
                              "encoder_trained": scores([r for r in rows if r[0] in ENCODER_SETS]),
                              "per_set_f1": {s: scores([r for r in rows if r[0] == s])["f1"] for s in sorted({r[0] for r in rows})}}
     base = results["round 16 (shipped)"]
-    cands = [n for n in VARIANTS if VARIANTS[n] is not None]
+    cands = [n for n in variants if variants[n] is not None]
     top = max(results[n]["fresh"]["f1"] for n in cands)
-    # ties go to the narrower variant (no generic refusals)
-    pick = min((n for n in cands if results[n]["fresh"]["f1"] >= top - TIE), key=lambda n: bool(VARIANTS[n]))
+    near = [n for n in cands if results[n]["fresh"]["f1"] >= top - TIE]
+    if args.round == 18:  # ties go to the narrower: the first in VARIANTS_R18's order
+        pick = near[0]
+    else:  # ties go to the narrower variant (no generic refusals)
+        pick = min(near, key=lambda n: bool(variants[n]))
     gain = results[pick]["fresh"]["f1"] - base["fresh"]["f1"]
     loss = base["encoder_trained"]["f1"] - results[pick]["encoder_trained"]["f1"]
     ships = gain >= MIN_GAIN and loss <= MAX_LOSS
-    doc = {"rule": "voiceprep/analysis/README.md, round 17 (committed e48477a before the rule was measured)",
-           "command": ".venv/bin/python bench/choose_reject_rule.py --save",
+    doc = {"rule": ("voiceprep/analysis/README.md, round 18 (committed 33d16a3 before it was measured)" if args.round == 18
+                    else "voiceprep/analysis/README.md, round 17 (committed e48477a before the rule was measured)"),
+           "command": f".venv/bin/python bench/choose_reject_rule.py --round {args.round} --save",
            "pool": {"fresh_sets": sorted({s for s in base["per_set_f1"] if s not in ENCODER_SETS})},
            "chosen": pick, "gain_fresh": round(gain, 4), "loss_encoder_trained": round(loss, 4), "ships": ships,
            "variants": results}
     text = json.dumps(doc, indent=1)
     print(text)
     if args.save:
-        OUT.write_text(text + "\n", encoding="utf-8")
+        out_path.write_text(text + "\n", encoding="utf-8")
     if args.write:
         if not ships:
             print("ship rule not met: nothing written", file=sys.stderr)
@@ -125,8 +144,7 @@ def main() -> int:
         path = calibration_path()
         cal = json.loads(path.read_text(encoding="utf-8"))
         for name in ("embeddings", "embeddings-trained"):
-            cal["models"][name]["reject_rule"] = True
-            cal["models"][name]["reject_refusals"] = VARIANTS[pick]
+            cal["models"][name].update(_settings(variants[pick]))
         cal["reject_rule"] = {"rule": doc["rule"], "chosen": pick, "gain_fresh": doc["gain_fresh"]}
         path.write_text(json.dumps(cal, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -65,3 +65,29 @@ def test_the_generic_refusal_is_a_variant() -> None:
 ])
 def test_points_worded_in_the_negative_are_recognised(point: str, negative: bool) -> None:
     assert negative_point(point) is negative
+
+
+@pytest.mark.model
+def test_round_18_blocks_a_point_only_when_the_sentences_carrying_it_reject_it() -> None:
+    """carriers_rejected (measured in round 18, off in the shipped model), through the real encoder."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from voiceprep.analysis import coverage as cov
+    from voiceprep.analysis.embeddings import get_embedder
+    from voiceprep.bank.loader import load_banks
+
+    bank, q = load_banks(Path(__file__).resolve().parents[2] / "questions").resolve("netflix-pm/shared-profile")
+    model = replace(cov.load_models()["embeddings"], reject_rule=True, reject_refusals=False, reject_carriers="any",
+                    reject_exempt=False)
+    i = next(k for k, kp in enumerate(q.key_points) if kp.id == "privacy-trust")
+
+    def blocked(text: str) -> bool:
+        sig = cov.extract(q, tokenize(Transcript.from_text(text)), set(), get_embedder(), model.windows, None,
+                          bank.questions, None)
+        return cov.carriers_rejected(sig, i, model)
+
+    assert blocked("People will say it's creepy to guess who is watching, but honestly I don't buy the privacy "
+                   "worry. I would focus on the rows.")
+    assert not blocked("I would be careful about privacy: never say out loud who we think is watching, and keep "
+                       "the member in control of their profiles.")

@@ -689,6 +689,12 @@ class CoverageModel:
     # "I wouldn't + verb" trigger counts too
     reject_rule: bool = False
     reject_refusals: bool = True
+    # round 18: judge the rejection by the sentences that carry the point (near-best similarity,
+    # specific cue or cue group): "half" (a sentence rejects if half its tokens are in stretches) or
+    # "any" (if it holds any); None: round 17's cue-level rule. ``reject_exempt``: points worded
+    # in the negative are exempt
+    reject_carriers: str | None = None
+    reject_exempt: bool = True
 
     def to_dict(self) -> dict[str, object]:
         return {"covered": self.covered.to_dict(), "any": self.any.to_dict(), "windows": list(self.windows),
@@ -700,7 +706,8 @@ class CoverageModel:
                 "reported_rule": self.reported_rule, "cue_or_sim_point": self.cue_or_sim_point,
                 "open_sim": self.open_sim, "margin_strict": self.margin_strict,
                 "exemplar_gate": self.exemplar_gate, "exemplar_k": self.exemplar_k,
-                "reject_rule": self.reject_rule, "reject_refusals": self.reject_refusals}
+                "reject_rule": self.reject_rule, "reject_refusals": self.reject_refusals,
+                "reject_carriers": self.reject_carriers, "reject_exempt": self.reject_exempt}
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> "CoverageModel":
@@ -715,7 +722,8 @@ class CoverageModel:
                    d.get("cue_or_sim_point"), d.get("open_sim"),  # type: ignore[arg-type]
                    bool(d.get("margin_strict", False)), d.get("exemplar_gate"),  # type: ignore[arg-type]
                    int(d.get("exemplar_k", 3) or 3), bool(d.get("reject_rule", False)),
-                   bool(d.get("reject_refusals", True)))
+                   bool(d.get("reject_refusals", True)), d.get("reject_carriers"),  # type: ignore[arg-type]
+                   bool(d.get("reject_exempt", True)))
 
 
 def lacks_evidence(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
@@ -851,8 +859,10 @@ def reject_blocked(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
     sentence, and nothing outside those stretches supports it (no exact cue hit, no sentence mostly
     outside them at least ``cue_or_sim`` similar). Points worded in the negative are exempt."""
     p = sig.points[i]
-    if negative_point(p.point.text):
+    if model.reject_exempt and negative_point(p.point.text):
         return False
+    if model.reject_carriers is not None:
+        return carriers_rejected(sig, i, model)
     if model.reject_refusals not in sig.rejected:
         sig.rejected[model.reject_refusals] = rejected_tokens(sig.tokens, model.reject_refusals)
     if sig.reported is None:
@@ -880,6 +890,41 @@ def dismiss_blocked(sig: AnswerSignals, i: int) -> bool:
     """The dismissal rule: every cue hit of point ``i`` (if any) dismissed, and so is its best sentence."""
     d = _dismiss_signals(sig, sig.points[i])
     return d["best_dismissed"] >= 0.5 and (not sig.points[i].exact or d["cue_dismissed"] == 1.0)
+
+
+CARRIER_SLACK = 0.03  # round 18: sentences this close to the point's best similarity carry it too
+
+
+def carriers_rejected(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
+    """Round 18: every sentence that carries point ``i`` rejects it. Carriers: one-sentence windows
+    within CARRIER_SLACK of its best similarity, and those holding a specific exact cue hit or a
+    cue-group hit. A sentence rejects when half its tokens ("half") or any of them ("any") lie in
+    rejection or reported stretches."""
+    p = sig.points[i]
+    if model.reject_refusals not in sig.rejected:
+        sig.rejected[model.reject_refusals] = rejected_tokens(sig.tokens, model.reject_refusals)
+    if sig.reported is None:
+        sig.reported = reported_tokens(sig.tokens)
+    out = sig.rejected[model.reject_refusals] | sig.reported
+    if not out or not sig.windows:
+        return False
+    one = [j for j, w in enumerate(sig.windows) if w.size == min(x.size for x in sig.windows)]
+    carriers: set[int] = set()
+    if p.sims is not None and len(p.sims):
+        best = max(float(p.sims[j]) for j in one)
+        carriers |= {j for j in one if float(p.sims[j]) >= best - CARRIER_SLACK}
+    generic = model.generic_df if model.generic_df is not None else 10**9
+    anchors = [h.tok_start for h in p.exact if h in p.group_hits or p.cue_df.get(h.cue, 0) < generic]
+    carriers |= {j for j in one for t in anchors if sig.windows[j].tok_start <= t < sig.windows[j].tok_end}
+    if not carriers:
+        return False
+
+    def rejects(j: int) -> bool:
+        w = sig.windows[j]
+        n = sum(k in out for k in range(w.tok_start, w.tok_end))
+        return n > 0 if model.reject_carriers == "any" else n >= 0.5 * max(w.tok_end - w.tok_start, 1)
+
+    return all(rejects(j) for j in carriers)
 
 
 def reported_blocked(sig: AnswerSignals, i: int) -> bool:
