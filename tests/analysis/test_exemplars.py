@@ -150,9 +150,12 @@ def test_a_story_for_another_question_covers_nothing_and_says_so() -> None:
     assert r.coverage.exemplar_margin < cov.load_models()["embeddings"].exemplar_gate
     assert "covered" not in {p.status for p in r.coverage.points}
     assert r.coverage.off_question_note() and r.coverage.closer_to_prompt
+    # the interviewer steers back to the question asked
+    assert r.follow_up == f"Let me bring you back to the question I asked. {q.prompt}" and r.follow_up_point is None
     back = AnswerReport.from_dict(json.loads(json.dumps(r.to_dict())))
     assert (back.coverage.closer_to, back.coverage.closer_to_prompt) == (r.coverage.closer_to, r.coverage.closer_to_prompt)
 
     r2 = analyze(Transcript.from_text(MISTAKE_ANSWER), bank, q, None, AnalysisOptions())
     assert r2.coverage.closer_to is None and r2.coverage.exemplar_margin > 0
     assert "covered" in {p.status for p in r2.coverage.points}
+    assert r2.follow_up and not r2.follow_up.startswith("Let me bring you back")

@@ -104,7 +104,8 @@ def analyze(
     report.timing = timing(speaking_s, question.target_s, rnd.answer_target_s if rnd else None, options.timing_tolerance)
     category = bank.category(question.category)
     story = category is not None and category.structure == "star"
-    report.follow_up, report.follow_up_point = follow_up(question, report.coverage.points, story=story)
+    report.follow_up, report.follow_up_point = follow_up(question, report.coverage.points, story=story,
+                                                         off_question=report.coverage.closer_to is not None)
     report.annotations = _annotations(report)
     report.analysis_ms = (time.perf_counter() - t_start) * 1000.0
     return report

@@ -27,11 +27,15 @@ def pick_point(question: Question, points: list[PointResult]) -> PointResult | N
 
 
 def follow_up(
-    question: Question, points: list[PointResult], story: bool = False
+    question: Question, points: list[PointResult], story: bool = False, off_question: bool = False
 ) -> tuple[str | None, str | None]:
     """(question text, key-point id it probes or None). ``story``: a behavioural question (the
     bank's category has STAR structure), so the template asks about what happened, not about a
-    hypothetical ("can you explain how you found a resolution?")."""
+    hypothetical ("can you explain how you found a resolution?"). ``off_question``: the answer
+    sounded like an answer to another question (the exemplar gate), so an interviewer would steer
+    back to the question asked rather than probe one of its points."""
+    if off_question:
+        return f"Let me bring you back to the question I asked. {question.prompt}", None
     target = pick_point(question, points)
     if target is None:
         return (question.follow_ups[0] if question.follow_ups else None), None
