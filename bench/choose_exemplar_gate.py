@@ -30,11 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_coverage import DEV_DIRS, encoder_sha256  # noqa: E402
+from bench_coverage import DEV_DIRS, encoder_sha256, encoder_training  # noqa: E402
 
 from voiceprep.analysis import exemplars as ex  # noqa: E402
 
-ENCODER_SETS = {"coverage", "coverage-holdout", "coverage-holdout2", "coverage-holdout3", "coverage-holdout4"}
+ENCODER_SETS = set(encoder_training()[0])  # the sets the shipped encoder was trained on (its training.json)
 KS = (1, 3, 5)
 GRID = tuple(round(-0.20 + 0.02 * i, 2) for i in range(9))  # -0.20 .. -0.04
 TIE = 0.002
@@ -109,21 +109,25 @@ def margins(answers: list[Answer], k: int) -> dict[str, ex.Closest | None]:
     return out
 
 
-def scores(answers: list[Answer], gated: set[str]) -> dict:
+def prf(pairs) -> dict:
+    """F1, precision, recall and counts of `covered` from (predicted covered, label) pairs."""
     tp = fp = fn = 0
-    for a in answers:
-        for pid, lab in a.labels.items():
-            pred = a.status.get(pid) == "covered" and a.answer_id not in gated
-            tp += pred and lab == "covered"
-            fp += pred and lab != "covered"
-            fn += (not pred) and lab == "covered"
+    for pred, lab in pairs:
+        tp += pred and lab == "covered"
+        fp += pred and lab != "covered"
+        fn += (not pred) and lab == "covered"
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"f1": round(2 * p * r / (p + r) if p + r else 0.0, 4), "precision": round(p, 4), "recall": round(r, 4),
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def scores(answers: list[Answer], gated: set[str]) -> dict:
+    s = prf((a.status.get(pid) == "covered" and a.answer_id not in gated, lab)
+            for a in answers for pid, lab in a.labels.items())
     off = sorted({a.answer_id for a in answers if a.kind == "off-topic" and a.answer_id not in gated
                   and any(a.status.get(pid) == "covered" for pid in a.labels)})
-    return {"f1": round(f, 4), "precision": round(p, 4), "recall": round(r, 4), "fp": fp, "fn": fn,
-            "off_topic_with_covered": off}
+    return {k: s[k] for k in ("f1", "precision", "recall", "fp", "fn")} | {"off_topic_with_covered": off}
 
 
 def gated_ids(answers: list[Answer], m: dict[str, ex.Closest | None], t: float | None) -> set[str]:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_coverage import DEV_DIRS  # noqa: E402
-from choose_exemplar_gate import ENCODER_SETS  # noqa: E402
+from choose_exemplar_gate import ENCODER_SETS, prf  # noqa: E402
 
 TIE = 0.002
 MIN_GAIN = 0.005
@@ -61,21 +61,11 @@ def run(calibration: Path | None) -> list[tuple[str, str, str, dict[str, str], d
 
 
 def scores(rows) -> dict:
-    tp = fp = fn = 0
-    fp_kind: Counter[str] = Counter()
-    for _, _, kind, labels, status in rows:
-        for pid, lab in labels.items():
-            pred = status.get(pid) == "covered"
-            tp += pred and lab == "covered"
-            fp += pred and lab != "covered"
-            fn += (not pred) and lab == "covered"
-            if pred and lab != "covered":
-                fp_kind[kind] += 1
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
+    fp_kind = Counter(kind for _, _, kind, labels, status in rows for pid, lab in labels.items()
+                      if status.get(pid) == "covered" and lab != "covered")
     off = sorted({aid for _, aid, kind, labels, status in rows if kind == "off-topic" and "covered" in status.values()})
-    return {"f1": round(2 * p * r / (p + r) if p + r else 0.0, 4), "precision": round(p, 4), "recall": round(r, 4),
-            "tp": tp, "fp": fp, "fn": fn, "fp_by_kind": dict(sorted(fp_kind.items())), "off_topic_with_covered": off}
+    return prf((status.get(pid) == "covered", lab) for _, _, _, labels, status in rows for pid, lab in labels.items()) | {
+        "fp_by_kind": dict(sorted(fp_kind.items())), "off_topic_with_covered": off}
 
 
 def _settings(v: object) -> dict[str, object]:

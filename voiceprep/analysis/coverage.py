@@ -458,7 +458,7 @@ def _dismiss_signals(sig: AnswerSignals, p: PointSignals) -> dict[str, float]:
     exact = p.exact
     out = {"cue_dismissed": 1.0 if exact and all(h.tok_start in d for h in exact) else 0.0, "best_dismissed": 0.0}
     if p.sims is not None and len(p.sims):
-        one = [j for j, w in enumerate(sig.windows) if w.size == min(x.size for x in sig.windows)]
+        one = _one_sentence_windows(sig)
         j = max(one, key=lambda j: p.sims[j])
         w = sig.windows[j]
         span = range(w.tok_start, w.tok_end)
@@ -863,11 +863,7 @@ def reject_blocked(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
         return False
     if model.reject_carriers is not None:
         return carriers_rejected(sig, i, model)
-    if model.reject_refusals not in sig.rejected:
-        sig.rejected[model.reject_refusals] = rejected_tokens(sig.tokens, model.reject_refusals)
-    if sig.reported is None:
-        sig.reported = reported_tokens(sig.tokens)
-    out = sig.rejected[model.reject_refusals] | sig.reported
+    out = _rejecting_tokens(sig, model)
     if not out:
         return False
     exact = p.exact
@@ -875,15 +871,33 @@ def reject_blocked(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
         return False
     touched = any(h.tok_start in out for h in exact)
     if p.sims is not None and len(p.sims):
-        one = [j for j, w in enumerate(sig.windows) if w.size == min(x.size for x in sig.windows)]
-        share = {j: sum(k in out for k in range(sig.windows[j].tok_start, sig.windows[j].tok_end))
-                 / max(sig.windows[j].tok_end - sig.windows[j].tok_start, 1) for j in one}
+        one = _one_sentence_windows(sig)
+        share = {j: _share_in(sig.windows[j], out) for j in one}
         best = max(one, key=lambda j: p.sims[j])
         touched = touched or share[best] >= 0.5
         threshold = model.cue_or_sim if model.cue_or_sim is not None else 1.0
         if any(share[j] < 0.5 and float(p.sims[j]) >= threshold for j in one):
             return False
     return touched
+
+
+def _rejecting_tokens(sig: AnswerSignals, model: CoverageModel) -> set[int]:
+    """Rounds 17-18: tokens in rejection stretches (the model's variant) or reported ones, cached on ``sig``."""
+    if model.reject_refusals not in sig.rejected:
+        sig.rejected[model.reject_refusals] = rejected_tokens(sig.tokens, model.reject_refusals)
+    if sig.reported is None:
+        sig.reported = reported_tokens(sig.tokens)
+    return sig.rejected[model.reject_refusals] | sig.reported
+
+
+def _one_sentence_windows(sig: AnswerSignals) -> list[int]:
+    """Indices of the smallest windows (one sentence when the model uses them)."""
+    smallest = min(w.size for w in sig.windows)
+    return [j for j, w in enumerate(sig.windows) if w.size == smallest]
+
+
+def _share_in(w: Window, tokens: set[int]) -> float:
+    return sum(k in tokens for k in range(w.tok_start, w.tok_end)) / max(w.tok_end - w.tok_start, 1)
 
 
 def dismiss_blocked(sig: AnswerSignals, i: int) -> bool:
@@ -901,14 +915,10 @@ def carriers_rejected(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
     cue-group hit. A sentence rejects when half its tokens ("half") or any of them ("any") lie in
     rejection or reported stretches."""
     p = sig.points[i]
-    if model.reject_refusals not in sig.rejected:
-        sig.rejected[model.reject_refusals] = rejected_tokens(sig.tokens, model.reject_refusals)
-    if sig.reported is None:
-        sig.reported = reported_tokens(sig.tokens)
-    out = sig.rejected[model.reject_refusals] | sig.reported
+    out = _rejecting_tokens(sig, model)
     if not out or not sig.windows:
         return False
-    one = [j for j, w in enumerate(sig.windows) if w.size == min(x.size for x in sig.windows)]
+    one = _one_sentence_windows(sig)
     carriers: set[int] = set()
     if p.sims is not None and len(p.sims):
         best = max(float(p.sims[j]) for j in one)
@@ -919,12 +929,8 @@ def carriers_rejected(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
     if not carriers:
         return False
 
-    def rejects(j: int) -> bool:
-        w = sig.windows[j]
-        n = sum(k in out for k in range(w.tok_start, w.tok_end))
-        return n > 0 if model.reject_carriers == "any" else n >= 0.5 * max(w.tok_end - w.tok_start, 1)
-
-    return all(rejects(j) for j in carriers)
+    share = {j: _share_in(sig.windows[j], out) for j in carriers}
+    return all(share[j] > 0 if model.reject_carriers == "any" else share[j] >= 0.5 for j in carriers)
 
 
 def reported_blocked(sig: AnswerSignals, i: int) -> bool:
