@@ -68,7 +68,7 @@ def collect(dirs: tuple[Path, ...] = DEV_DIRS) -> list[Answer]:
 
     banks = load_banks(ROOT / "questions")
     emb = get_embedder()
-    opts = AnalysisOptions(exemplar_gate=False)
+    opts = AnalysisOptions(exemplar_gate=False, point_review=False)
     out = []
     for d in dirs:
         for f in sorted(d.glob("*.json")):

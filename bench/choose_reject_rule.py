@@ -46,7 +46,7 @@ def run(calibration: Path | None) -> list[tuple[str, str, str, dict[str, str], d
     from voiceprep.bank import load_banks
 
     banks = load_banks(ROOT / "questions")
-    opts = AnalysisOptions(calibration=str(calibration) if calibration else None)
+    opts = AnalysisOptions(calibration=str(calibration) if calibration else None, point_review=False)
     out = []
     for d in DEV_DIRS:
         for f in sorted(d.glob("*.json")):

@@ -13,9 +13,12 @@ from voiceprep.analysis.exemplars import load_exemplars
 from voiceprep.analysis.fillers import Hit, count_by_phrase, find_fillers, find_hedges
 from voiceprep.analysis.followup import follow_up
 from voiceprep.analysis.options import AnalysisOptions
+from voiceprep.analysis.review import apply as apply_review
+from voiceprep.analysis.review import load_review
 from voiceprep.analysis.report import (
     Annotation,
     AnswerReport,
+    Coverage,
     FillerCluster,
     FillerItem,
     Fillers,
@@ -77,27 +80,7 @@ def analyze(
     report.fillers = _fillers(filler_hits, tokens, transcript, len(word_tokens), speaking_s, options)
     report.hedges = _hedges(hedge_hits, tokens, transcript, word_count)
 
-    embedder, error = None, None
-    if options.use_embeddings:
-        try:
-            embedder = get_embedder()
-        except EmbeddingUnavailable as exc:
-            error = str(exc)
-    else:
-        error = "embeddings switched off"
-    models = cov.load_models(options.calibration)
-    trained = embedder is not None and question_trained(question, options.trained_points)
-    model_name, model = cov.pick_model(models, embedder is not None, trained)
-    needed = frozenset(model.covered.names) | frozenset(model.any.names) | (
-        frozenset({"topic_gate"}) if model.topic_gate is not None else frozenset()) | (
-        frozenset({"topic_margin"}) if model.margin_open is not None else frozenset())
-    table = None
-    if embedder is not None and options.exemplar_gate and model.exemplar_gate is not None:
-        table = load_exemplars(options.exemplars)
-    signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error, bank.questions, needed,
-                          table, model.exemplar_k)
-    report.coverage = cov.decide(signals, model, transcript)
-    report.coverage.model = model_name
+    report.coverage = judge_coverage(transcript, tokens, filler_tokens, bank, question, options)
 
     report.structure = analyse_structure(bank, question, transcript, tokens, filler_tokens)
     rnd = bank.round(round_id) if round_id else None
@@ -109,6 +92,52 @@ def analyze(
     report.annotations = _annotations(report)
     report.analysis_ms = (time.perf_counter() - t_start) * 1000.0
     return report
+
+
+def coverage_signals(
+    tokens: list[Token],
+    filler_tokens: set[int],
+    bank: Bank,
+    question: Question,
+    options: AnalysisOptions,
+    table: object | None = None,
+) -> tuple[cov.AnswerSignals, str, cov.CoverageModel]:
+    """The first pass's signals and the coverage model that judges them. ``table``: exemplars to
+    use instead of the shipped file (the bench judges each set against the other sets' answers)."""
+    embedder, error = None, None
+    if options.use_embeddings:
+        try:
+            embedder = get_embedder()
+        except EmbeddingUnavailable as exc:
+            error = str(exc)
+    else:
+        error = "embeddings switched off"
+    models = cov.load_models(options.calibration)
+    trained = embedder is not None and question_trained(question, options.trained_points)
+    model_name, model = cov.pick_model(models, embedder is not None, trained)
+    review = options.point_review and embedder is not None
+    needed = frozenset(model.covered.names) | frozenset(model.any.names) | (
+        frozenset({"topic_gate"}) if model.topic_gate is not None else frozenset()) | (
+        frozenset({"topic_margin"}) if model.margin_open is not None or review else frozenset())
+    if table is None and embedder is not None and options.exemplar_gate and model.exemplar_gate is not None:
+        table = load_exemplars(options.exemplars)
+    signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error, bank.questions, needed,
+                          table, model.exemplar_k)  # type: ignore[arg-type]
+    return signals, model_name, model
+
+
+def judge_coverage(transcript: Transcript, tokens: list[Token], filler_tokens: set[int], bank: Bank,
+                   question: Question, options: AnalysisOptions) -> Coverage:
+    """Coverage: the first pass (voiceprep.analysis.coverage), then round 19's second look at the
+    points it called covered or partial (voiceprep.analysis.review), when the model is there."""
+    signals, model_name, model = coverage_signals(tokens, filler_tokens, bank, question, options)
+    result = cov.decide(signals, model, transcript)
+    result.model = model_name
+    if options.point_review and signals.embeddings_used:
+        review = load_review(options.review)
+        if review is not None:
+            apply_review(review, question.prompt, signals, model, result)
+    return result
 
 
 def _finite_times(transcript: Transcript) -> Transcript:

@@ -36,6 +36,10 @@ class AnalysisOptions:
     # that selects it measures the method without it); ``exemplars``: path of the file, None = shipped
     exemplar_gate: bool = True
     exemplars: str | None = None
+    # round 19's second look (voiceprep.analysis.review): False keeps the first pass's statuses
+    # (the bench that fits it measures the first pass); ``review``: path of the file, None = shipped
+    point_review: bool = True
+    review: str | None = None
     extra: dict[str, float] = field(default_factory=dict)
 
     @classmethod

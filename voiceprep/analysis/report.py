@@ -145,6 +145,9 @@ class PointResult:
     similarity: float | None = None  # best window cosine, None when embeddings were unavailable
     cues_matched: list[str] = field(default_factory=list)
     negated: bool = False  # the best cue hit sat under a negation ("I wouldn't run a test")
+    # round 19: the second look's P(covered) (voiceprep.analysis.review); None when it did not
+    # re-decide this point (missed by the first pass, a gated answer, or no review model)
+    review_p: float | None = None
 
 
 @dataclass
@@ -165,6 +168,8 @@ class Coverage:
     exemplar_margin: float | None = None
     closer_to: str | None = None
     closer_to_prompt: str | None = None
+    # round 19: which second look re-decided covered/partial points ("point-review"), or None
+    review: str | None = None
 
     def off_question_note(self) -> str | None:
         """What to tell the user when the exemplar gate closed: which question the answer sounds

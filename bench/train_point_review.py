@@ -1,0 +1,265 @@
+"""Rounds 19-20: fit and select the second look at covered/partial points (voiceprep.analysis.review).
+
+The rules were committed before they ran (voiceprep/analysis/README.md, "Round 19", "Round 20";
+round 20 re-decides partial points only in answers whose first-pass gates opened):
+
+- rows: every key point of every answer in the development sets the shipped encoder never saw,
+  judged by the shipped first pass with each answer's exemplar margin taken from the *other* sets'
+  answers (leave-one-set-out, as round 16 was selected);
+- leave-one-set-out: each set judged by trees fitted without it, every row's point record computed
+  without its own set and the held-out set; thresholds 0.40, 0.45, 0.50, 0.55; the pick is the
+  highest F1 among thresholds that cover no off-topic answer (ties: the higher threshold);
+- ship rule: F1 at least the first pass's on the same rows + 0.01 (the off-topic test of every
+  labelled set is checked by tests/analysis/test_coverage_accuracy.py on the shipped file).
+
+Needs scikit-learn for fitting only (``.venv/bin/pip install scikit-learn``); the app evaluates the
+exported trees with numpy. Usage:
+
+    .venv/bin/python bench/train_point_review.py --frame /tmp/frame.pkl --save [--write] [--round 19]
+
+``--frame`` caches the judged rows (building them runs the first pass over every development
+answer, a few minutes); ``--save`` writes assets/analysis/coverage-round20-choice.json (19 with
+``--round 19``);
+``--write`` ships assets/analysis/point-review.json if the ship rule passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import pickle
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_coverage import DEV_DIRS  # noqa: E402
+from choose_exemplar_gate import ENCODER_SETS, collect, prf, table  # noqa: E402
+
+from voiceprep.analysis import review as rv  # noqa: E402
+
+OUT = ROOT / "assets" / "analysis" / "coverage-round{}-choice.json"
+RULES = {19: "committed in 0d91bd1 (voiceprep/analysis/README.md, Round 19)",
+         20: "committed in ccfeb98 (voiceprep/analysis/README.md, Round 20)"}
+THRESHOLDS = (0.40, 0.45, 0.50, 0.55)
+MIN_GAIN = 0.01
+PARAMS = dict(max_iter=150, learning_rate=0.05, max_depth=3, l2_regularization=1.0, random_state=0)
+
+
+@dataclass
+class Row:
+    set_name: str
+    answer_id: str
+    kind: str
+    key: str  # record key (prompt + point text)
+    label: str
+    status: str  # first pass, as shipped (exemplar gate from the other sets)
+    eligible: bool
+    base: list[float]
+
+
+def build_frame(closed_partials: bool) -> list[Row]:
+    """Judge every fresh development answer with the shipped first pass."""
+    from voiceprep.analysis import coverage as cov
+    from voiceprep.analysis.analyzer import coverage_signals
+    from voiceprep.analysis.fillers import find_fillers
+    from voiceprep.analysis.options import AnalysisOptions
+    from voiceprep.analysis.text import tokenize
+    from voiceprep.analysis.transcript import Transcript
+    from voiceprep.bank import load_banks
+
+    answers = collect(DEV_DIRS)  # whole-answer vectors of every development answer
+    tables = {name: table([a for a in answers if a.set_name != name]) for name in {a.set_name for a in answers}}
+    banks = load_banks(ROOT / "questions")
+    opts = AnalysisOptions()
+    rows: list[Row] = []
+    for d in DEV_DIRS:
+        if d.name in ENCODER_SETS:
+            continue
+        for f in sorted(d.glob("*.json")):
+            s = json.loads(f.read_text(encoding="utf-8"))
+            bank, q = banks.resolve(s["question"])
+            for a in s["answers"]:
+                tr = Transcript.from_text(a["text"])
+                tokens = tokenize(tr)
+                ft = {k for h in find_fillers(tokens, opts.fillers) for k in range(h.tok_start, h.tok_end)}
+                sig, _, model = coverage_signals(tokens, ft, bank, q, opts, tables[d.name])
+                first = cov.decide(sig, model, tr)
+                base = rv.base_features(sig, model, first)
+                for p, b in zip(first.points, base):
+                    if p.id not in a["labels"]:
+                        continue
+                    rows.append(Row(d.name, a["id"], a.get("kind", ""), rv.record_key(q.prompt, p.text), a["labels"][p.id],
+                                    p.status, rv.eligible(sig, model, p.status, closed_partials), b))
+    return rows
+
+
+def records(rows: list[Row]) -> tuple[dict[str, rv.PointRecord], float, float]:
+    """Each point's record over ``rows`` and the pool's rates (the priors)."""
+    c: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for r in rows:
+        if not r.eligible:
+            continue
+        k = c[r.key]
+        right = r.label == "covered"
+        if r.status == "covered":
+            k[0] += 1
+            k[1] += right
+        k[2] += 1
+        k[3] += right
+    tot = np.array(list(c.values()) or [[0, 0, 0, 0]]).sum(axis=0)
+    prior_p = tot[1] / tot[0] if tot[0] else 0.5
+    prior_q = tot[3] / tot[2] if tot[2] else 0.5
+    return {k: rv.PointRecord(*v) for k, v in c.items()}, float(prior_p), float(prior_q)
+
+
+def design(rows: list[Row], exclude: set[str]) -> np.ndarray:
+    """Feature rows; each row's record leaves out its own set and ``exclude``."""
+    cache: dict[str, tuple[dict[str, rv.PointRecord], float, float]] = {}
+    pool_sets = {r.set_name for r in rows}
+    out = []
+    for r in rows:
+        if r.set_name not in cache:
+            cache[r.set_name] = records([x for x in rows if x.set_name not in exclude | {r.set_name} and x.set_name in pool_sets])
+        recs, pp, pq = cache[r.set_name]
+        out.append(r.base + rv.record_features(recs.get(r.key), pp, pq))
+    return np.asarray(out, dtype=np.float64)
+
+
+def fit(x: np.ndarray, y: np.ndarray):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(**PARAMS).fit(x, y)
+
+
+def export(clf) -> rv.Trees:
+    """Flatten scikit-learn's fitted trees into voiceprep.analysis.review.Trees."""
+    roots, feat, thr, nl, left, right, leaf, val = [], [], [], [], [], [], [], []
+    for per_iter in clf._predictors:
+        (pred,) = per_iter  # binary: one tree per iteration
+        nodes = pred.nodes
+        if nodes["is_categorical"].any():
+            raise SystemExit("categorical splits are not supported")
+        off = len(feat)
+        roots.append(off)
+        for n in nodes:
+            feat.append(int(n["feature_idx"]))
+            thr.append(float(n["num_threshold"]))
+            nl.append(bool(n["missing_go_to_left"]))
+            left.append(off + int(n["left"]))
+            right.append(off + int(n["right"]))
+            leaf.append(bool(n["is_leaf"]))
+            val.append(float(n["value"]))
+    baseline = float(np.ravel(clf._baseline_prediction)[0])
+    return rv.Trees(baseline, np.array(roots), np.array(feat), np.array(thr), np.array(nl), np.array(left),
+                    np.array(right), np.array(leaf), np.array(val))
+
+
+def decisions(rows: list[Row], probs: dict[int, float], t: float) -> list[bool]:
+    """Predicted `covered` per row: re-decided where eligible, the first pass elsewhere."""
+    return [probs[i] >= t if r.eligible else r.status == "covered" for i, r in enumerate(rows)]
+
+
+def off_topic_covered(rows: list[Row], pred: list[bool]) -> list[str]:
+    return sorted({r.answer_id for r, p in zip(rows, pred) if p and r.kind == "off-topic"})
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--frame", type=Path, help="pickle of the judged rows (written if missing)")
+    ap.add_argument("--round", type=int, choices=sorted(RULES), default=20,
+                    help="19: partial points of answers the first-pass gates closed are re-decided too")
+    ap.add_argument("--save", action="store_true", help="write assets/analysis/coverage-round<N>-choice.json")
+    ap.add_argument("--write", action="store_true", help="ship the pick if the ship rule passes")
+    args = ap.parse_args()
+    if args.write and args.round != 20:
+        ap.error("only round 20's rule matches what the app applies (voiceprep.analysis.review.eligible)")
+    if args.frame and args.frame.exists():
+        rows = pickle.loads(args.frame.read_bytes())
+    else:
+        rows = build_frame(args.round == 19)
+        if args.frame:
+            args.frame.write_bytes(pickle.dumps(rows))
+    sets = sorted({r.set_name for r in rows})
+    y = np.array([r.label == "covered" for r in rows])
+
+    probs: dict[int, float] = {}
+    for s in sets:
+        train = [i for i, r in enumerate(rows) if r.set_name != s and r.eligible]
+        test = [i for i, r in enumerate(rows) if r.set_name == s and r.eligible]
+        x_all = design(rows, {s})
+        clf = fit(x_all[train], y[train])
+        for i, p in zip(test, clf.predict_proba(x_all[test])[:, 1]):
+            probs[i] = float(p)
+        print(f"{s}: {len(test)} rows re-decided", file=sys.stderr)
+
+    first = prf((r.status == "covered", r.label) for r in rows)
+    first["off_topic_covered"] = off_topic_covered(rows, [r.status == "covered" for r in rows])
+    variants = []
+    for t in THRESHOLDS:
+        pred = decisions(rows, probs, t)
+        v = prf(zip(pred, (r.label for r in rows)))
+        v["threshold"] = t
+        v["off_topic_covered"] = off_topic_covered(rows, pred)
+        kinds: dict[str, dict] = {}
+        for kind in sorted({r.kind for r in rows}):
+            idx = [i for i, r in enumerate(rows) if r.kind == kind]
+            kinds[kind] = prf((pred[i], rows[i].label) for i in idx)
+        v["by_kind"] = kinds
+        variants.append(v)
+    ok = [v for v in variants if not v["off_topic_covered"]]
+    pick = max(ok, key=lambda v: (v["f1"], v["threshold"])) if ok else None
+    ships = pick is not None and pick["f1"] >= first["f1"] + MIN_GAIN
+    doc = {
+        "rule": RULES[args.round],
+        "sets": sets,
+        "answers": len({(r.set_name, r.answer_id) for r in rows}),
+        "labels": len(rows),
+        "eligible": sum(r.eligible for r in rows),
+        "params": PARAMS,
+        "first_pass": first,
+        "variants": variants,
+        "pick": pick and pick["threshold"],
+        "ships": ships,
+    }
+    print(json.dumps({k: v for k, v in doc.items() if k != "variants"}, indent=1))
+    for v in variants:
+        print(f"t={v['threshold']:.2f} F1 {v['f1']:.4f} P {v['precision']:.3f} R {v['recall']:.3f} "
+              f"off-topic {v['off_topic_covered']}")
+    if args.save:
+        Path(str(OUT).format(args.round)).write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    if args.write and ships:
+        assert pick is not None
+        x_all = design(rows, set())
+        el = [i for i, r in enumerate(rows) if r.eligible]
+        clf = fit(x_all[el], y[el])
+        trees = export(clf)
+        ref = clf.predict_proba(x_all[el])[:, 1]
+        mine = trees.prob(x_all[el])
+        if not np.allclose(ref, mine, atol=1e-9):
+            raise SystemExit(f"exported trees disagree with scikit-learn: max {np.abs(ref - mine).max()}")
+        recs, pp, pq = records(rows)
+        from voiceprep.analysis.embeddings import model_path
+        import hashlib
+
+        sha = hashlib.sha256(model_path().read_bytes()).hexdigest()
+        review = rv.PointReview(trees, float(pick["threshold"]), recs, pp, pq, rv.FEATURES, sha)
+        check = [{"x": [None if math.isnan(v) else v for v in x_all[i].tolist()], "p": round(float(p), 9)}
+                 for i, p in zip(el[:: max(1, len(el) // 20)], ref[:: max(1, len(el) // 20)])]
+        meta = {"fitted_on": sets, "rows": len(el), "threshold_rule": f"round {args.round} (coverage-round{args.round}-choice.json)",
+                "check": check}
+        rv.review_path().write_text(json.dumps(review.to_dict(meta), indent=None, separators=(",", ":")) + "\n",
+                                    encoding="utf-8")
+        print(f"wrote {rv.review_path().relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,250 @@
+"""Rounds 19-20: a second, learned look at each point the first pass called covered or partial.
+
+Why: most of the first pass's errors sit on the covered/partial boundary. It holds back points
+with a high P(covered) because its similarity bar is set above *all* off-topic talk, and it
+over-calls some points (two-part points, points people name in order to reject them) on every
+answer. Since round 16 the exemplar gate keeps other questions' answers out at answer level, and
+every built-in question has labelled answers from several independent writers, so two things are
+known that a fixed rule cannot use: how the first pass's signals combine on real answers, and how
+often the first pass is right about *this* point. A small tree ensemble, fitted on the answers
+the encoder never saw (``bench/train_point_review.py``), re-decides those points from both.
+
+What it may change: a `covered` point can become `partial`, and a `partial` one `covered` only in an
+answer whose first-pass gates opened (round 20), never in one the exemplar gate closed. Missed
+points stay missed, so an answer that says nothing about a point never gains it, and an answer
+the first pass judged off topic never gains a covered point. A point with no record (a user's own question, an edited point) gets
+the pool's rates, and the trees judge it from the first pass's signals alone.
+
+The file ships as JSON next to the calibration; the trees are evaluated with numpy (no
+scikit-learn at run time). If the file is missing or unreadable, the first pass stands.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from voiceprep.analysis.trained import point_key
+
+if TYPE_CHECKING:  # coverage imports the embedding code; keep this module light for the fitter
+    from voiceprep.analysis.coverage import AnswerSignals, CoverageModel
+    from voiceprep.analysis.report import Coverage
+    from voiceprep.analysis.transcript import Transcript
+
+FILE = "point-review.json"
+# the first pass's signals, per point (base_features), then the point's record (record_features)
+BASE_FEATURES = (
+    "logit_covered",  # first pass P(covered)
+    "logit_any",  # first pass P(covered or partial)
+    "similarity",  # best window cosine
+    "exact_cue",  # an exact, non-negated cue hit
+    "evidence_dismissed",  # share of the evidence's tokens in dismissing stretches
+    "evidence_reported",  # ... in stretches attributed to others
+    "answer_covered",  # share of the answer's points the first pass called covered
+    "answer_partial",  # ... partial
+    "negations_per_100",  # negation words per 100 tokens of the answer
+    "exemplar_margin",  # round 16's margin (NaN: no exemplars for this question)
+    "topic_margin",  # round 5's whole-answer margin over the bank's other questions
+    "gate_open",  # the first pass's answer-level gates opened
+)
+RECORD_FEATURES = (
+    "point_precision",  # of the first pass's `covered` on this point, the share labelled covered
+    "point_promotion",  # of its `partial` (and `covered`) on this point, the share labelled covered
+)
+FEATURES = BASE_FEATURES + RECORD_FEATURES
+PSEUDO = 4.0  # pseudo-answers at the pool's rate in each point's record
+_NEGATIONS = frozenset({"not", "no", "never", "nothing", "skip", "instead", "rather", "waste", "overkill"})
+
+
+def record_key(prompt: str, point_text: str) -> str:
+    """A point's record belongs to its text under its question: an edit starts a new record."""
+    return point_key(f"{prompt}\n{point_text}")
+
+
+@dataclass(frozen=True)
+class PointRecord:
+    """How the first pass did on one point in the labelled answers."""
+
+    covered: int = 0  # first pass `covered` (answers the exemplar gate left open)
+    covered_right: int = 0  # ... of which labelled covered
+    reviewed: int = 0  # first pass `covered` or `partial`
+    reviewed_right: int = 0  # ... of which labelled covered
+
+
+def record_features(rec: PointRecord | None, prior_precision: float, prior_promotion: float) -> list[float]:
+    rec = rec or PointRecord()
+    p = (rec.covered_right + PSEUDO * prior_precision) / (rec.covered + PSEUDO)
+    q = (rec.reviewed_right + PSEUDO * prior_promotion) / (rec.reviewed + PSEUDO)
+    return [_logit(p), _logit(q)]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1.0 - 1e-4)
+    return math.log(p / (1.0 - p))
+
+
+@dataclass(frozen=True)
+class Trees:
+    """A fitted binary gradient-boosted ensemble, flattened: node arrays over all trees. A numeric
+    split sends x <= threshold (and NaN when ``nan_left``) to the left child."""
+
+    baseline: float
+    roots: np.ndarray  # node index of each tree's root
+    feature: np.ndarray
+    threshold: np.ndarray
+    nan_left: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    leaf: np.ndarray
+    value: np.ndarray
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        """Raw scores (log-odds) for rows of x."""
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        out = np.full(len(x), self.baseline)
+        for r, row in enumerate(x):
+            total = 0.0
+            for node in self.roots:
+                while not self.leaf[node]:
+                    v = row[self.feature[node]]
+                    go_left = bool(self.nan_left[node]) if math.isnan(v) else v <= self.threshold[node]
+                    node = self.left[node] if go_left else self.right[node]
+                total += self.value[node]
+            out[r] += total
+        return out
+
+    def prob(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.clip(self.raw(x), -30.0, 30.0)))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"baseline": self.baseline, "roots": self.roots.tolist(), "feature": self.feature.tolist(),
+                "threshold": [None if math.isinf(t) else t for t in self.threshold.tolist()],
+                "nan_left": self.nan_left.astype(int).tolist(), "left": self.left.tolist(), "right": self.right.tolist(),
+                "leaf": self.leaf.astype(int).tolist(), "value": self.value.tolist()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Trees":
+        thr = np.array([np.inf if t is None else float(t) for t in d["threshold"]], dtype=np.float64)
+        return cls(float(d["baseline"]), np.asarray(d["roots"], dtype=np.intp), np.asarray(d["feature"], dtype=np.intp),
+                   thr, np.asarray(d["nan_left"], dtype=bool), np.asarray(d["left"], dtype=np.intp),
+                   np.asarray(d["right"], dtype=np.intp), np.asarray(d["leaf"], dtype=bool),
+                   np.asarray(d["value"], dtype=np.float64))
+
+
+@dataclass(frozen=True)
+class PointReview:
+    trees: Trees
+    threshold: float
+    records: dict[str, PointRecord]
+    prior_precision: float
+    prior_promotion: float
+    features: tuple[str, ...] = FEATURES
+    encoder_sha256: str = ""
+
+    def row(self, base: list[float], key: str) -> list[float]:
+        return base + record_features(self.records.get(key), self.prior_precision, self.prior_promotion)
+
+    def to_dict(self, meta: dict[str, object] | None = None) -> dict[str, object]:
+        return {"features": list(self.features), "threshold": self.threshold, "trees": self.trees.to_dict(),
+                "prior_precision": self.prior_precision, "prior_promotion": self.prior_promotion,
+                "records": {k: [r.covered, r.covered_right, r.reviewed, r.reviewed_right] for k, r in sorted(self.records.items())},
+                "encoder_sha256": self.encoder_sha256, "meta": meta or {}}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PointReview":
+        if tuple(d["features"]) != FEATURES:
+            raise ValueError("point review was fitted on other features")
+        return cls(Trees.from_dict(d["trees"]), float(d["threshold"]),
+                   {k: PointRecord(*map(int, v)) for k, v in d["records"].items()},
+                   float(d["prior_precision"]), float(d["prior_promotion"]), FEATURES, str(d.get("encoder_sha256", "")))
+
+
+def review_path() -> Path:
+    from voiceprep.analysis.coverage import calibration_path
+
+    return calibration_path().with_name(FILE)
+
+
+@lru_cache(maxsize=4)
+def load_review(path: str | None = None) -> PointReview | None:
+    """The shipped review; None if the file is missing or unreadable (the first pass then stands)."""
+    p = Path(path) if path else review_path()
+    try:
+        return PointReview.from_dict(json.loads(p.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def eligible(sig: "AnswerSignals", model: "CoverageModel", status: str, closed_partials: bool = False) -> bool:
+    """Points the review may re-decide: covered ones, and partial ones in answers whose first-pass
+    gates opened (round 20: a partial in an answer the gates closed is partial *because* the answer
+    was judged off topic; round 19 re-decided those too, ``closed_partials``, and covered a point in
+    an off-topic answer). Never in an answer with no words or that the exemplar gate closed."""
+    from voiceprep.analysis.coverage import exemplar_closed, gate_opening
+
+    if status not in ("covered", "partial") or not sig.windows or exemplar_closed(sig, model):
+        return False
+    return status == "covered" or closed_partials or gate_opening(sig, model) is not None
+
+
+def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage") -> list[list[float]]:
+    """The first pass's signals for every point of the answer (BASE_FEATURES order)."""
+    from voiceprep.analysis import coverage as cov
+    from voiceprep.analysis.attribution import reported_tokens
+
+    n = len(first.points) or 1
+    share_cov = sum(p.status == "covered" for p in first.points) / n
+    share_par = sum(p.status == "partial" for p in first.points) / n
+    toks = sig.tokens
+    negs = sum(t.norm in _NEGATIONS or t.norm.endswith("n't") for t in toks) * 100.0 / max(len(toks), 1)
+    if sig.dismissed is None:
+        sig.dismissed = cov.dismissed_tokens(toks)
+    if sig.reported is None:
+        sig.reported = reported_tokens(toks)
+    by_word: dict[int, list[int]] = {}
+    for k, t in enumerate(toks):
+        by_word.setdefault(t.word, []).append(k)
+    eg = sig.exemplar.margin if sig.exemplar is not None else math.nan
+    tm = sig.topic_margin if sig.topic_margin is not None else math.nan
+    gate_open = float(cov.gate_opening(sig, model) is not None)
+    out = []
+    for i, (ps, pr) in enumerate(zip(sig.points, first.points)):
+        empty = not sig.windows
+        pc = 0.0 if empty else model.covered.prob(cov.features(sig, i, model.covered.names))
+        pa = 0.0 if empty else max(pc, model.any.prob(cov.features(sig, i, model.any.names)))
+        dis = rep = 0.0
+        if pr.evidence is not None:
+            ks = [k for w in range(pr.evidence.word_start, pr.evidence.word_end) for k in by_word.get(w, [])]
+            if ks:
+                dis = sum(k in sig.dismissed for k in ks) / len(ks)
+                rep = sum(k in sig.reported for k in ks) / len(ks)
+        sim = float(ps.sims.max()) if ps.sims is not None and len(ps.sims) else math.nan
+        out.append([_logit(pc), _logit(pa), sim, float(bool(ps.exact)), dis, rep, share_cov, share_par, negs, eg, tm,
+                    gate_open])
+    return out
+
+
+def apply(review: PointReview, prompt: str, sig: "AnswerSignals", model: "CoverageModel", first: "Coverage") -> None:
+    """Re-decide the eligible points of ``first`` in place, and its score."""
+    rows = base_features(sig, model, first)
+    idx = [i for i, p in enumerate(first.points) if eligible(sig, model, p.status)]
+    first.review = "point-review"
+    if idx:
+        x = np.array([review.row(rows[i], record_key(prompt, first.points[i].text)) for i in idx])
+        probs = review.trees.prob(x)
+        for i, pv in zip(idx, probs):
+            p = first.points[i]
+            p.review_p = round(float(pv), 3)
+            if pv >= review.threshold:
+                p.status, p.confidence = "covered", round(float(pv), 3)
+            elif p.status == "covered":  # demoted: how likely it is at least touched on
+                p.status, p.confidence = "partial", round(math.exp(rows[i][1]) / (1.0 + math.exp(rows[i][1])), 3)
+    total = sum(p.weight for p in first.points) or 1.0
+    first.score = sum(p.weight * (1.0 if p.status == "covered" else 0.5 if p.status == "partial" else 0.0)
+                      for p in first.points) / total
