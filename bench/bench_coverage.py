@@ -79,6 +79,8 @@ DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n 
 DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (12, 13, 14, 15)))
 # holdout 16: round 16's one evaluation (2026-11-26); development data since
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout16")
+# holdout 17: round 20's one evaluation (F1 0.822); development data from round 21 on
+DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout17")
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 

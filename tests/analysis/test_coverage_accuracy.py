@@ -1,6 +1,6 @@
 """Coverage accuracy through analyze() as shipped.
 
-The shipped method is round 16's (voiceprep/analysis/README.md): round 7's encoder (fine-tuned on
+The shipped method is round 20's (voiceprep/analysis/README.md): round 7's encoder (fine-tuned on
 tests/data/coverage and coverage-holdout through coverage-holdout4) and its coverage model for
 new questions with the attribution rule (round 11); for the questions the encoder was trained on,
 a second model fitted on fresh answers to them (holdouts 8, 9 and 10), whose gate also opens for
@@ -9,7 +9,11 @@ on, each measured after a freeze: holdout 6 (new questions) and holdout 7 (new b
 motivation questions), which only the new-question model meets; holdout 11 (round 11's one
 evaluation); holdouts 12 and 13 (round 13's two one-off evaluations); holdouts 14 and 15 (round 13
 scored once more in round 15, when round 15's encoder did not ship); holdout 16 (round 16's one
-evaluation: round 13 plus the exemplar gate, tests/analysis/test_exemplars.py).
+evaluation: round 13 plus the exemplar gate, tests/analysis/test_exemplars.py); holdout 17 (round
+20's one evaluation: the learned second look on top, tests/analysis/test_review.py). The second look
+was fitted on every development set the encoder never saw, holdouts 5-16 included, so on those sets
+its figures are development figures (higher than their one evaluations); the floors stay where the
+one evaluations put them.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-SEALED = {"coverage-holdout17", "coverage-holdout18"}  # scored once, by a later round; never opened before
+SEALED = {"coverage-holdout18"}  # scored once, by a later round; never opened before
 # off-topic answers a frozen method covered in a sealed set's one evaluation: the issue allows none, so
 # the target test below fails on them; every other off-topic answer must stay uncovered
 # round 13 covered h13-dev-04 (margin-opened, generic cues); round 16's exemplar gate closes it
@@ -119,6 +123,9 @@ HOLDOUT_FLOORS = {
     # 8 built-in questions (35 of 56 answers judged by the trained-question model), round 16's one
     # evaluation (freeze bbba484): F1 0.832 (P 0.786, R 0.885); round 13 post hoc 0.827
     "coverage-holdout16": 0.81,
+    # 8 built-in questions (35 of 56 by the trained-question model), round 20's one evaluation
+    # (freeze 342e13d): F1 0.822 (P 0.771, R 0.880); the first pass alone, post hoc, 0.786
+    "coverage-holdout17": 0.80,
 }
 TARGET_F1 = 0.85
 
@@ -159,8 +166,9 @@ def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions, na
     assert [(i, p) for i, p in off if "covered" in p.values() and i not in KNOWN_OFF_TOPIC_FAILURES] == []
 
 
-@pytest.mark.xfail(strict=True, reason="known failure, measured with round 16: F1 0.800, 0.650, 0.805, 0.873, 0.800, "
-                                       "0.795, 0.794 and 0.832 on holdouts 6, 7, 11, 12, 13, 14, 15 and 16; no off-topic "
+@pytest.mark.xfail(strict=True, reason="known failure, measured with round 20 (the second look was fitted on every "
+                                       "set but 17, so only 17 is a fresh figure): F1 0.867, 0.690, 0.862, 0.894, "
+                                       "0.857, 0.847, 0.850, 0.843 and 0.822 on holdouts 6, 7, 11-17; no off-topic "
                                        "answer covered")
 def test_covered_f1_on_every_holdout_meets_the_target(holdout_predictions) -> None:
     off = [a["id"] for name in HOLDOUT_FLOORS for a, pred in holdout_predictions[name]
