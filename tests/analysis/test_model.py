@@ -52,6 +52,19 @@ def _bank_question(ref: str):
     return found
 
 
+@pytest.mark.xfail(strict=True, reason="known defect (voiceprep/analysis/README.md, round 20): the int8 model "
+                                       "quantises activations with one scale per batch, so a text's vector depends on "
+                                       "the other texts in its batch, and cached key-point and prompt vectors on which "
+                                       "question was analysed first; fixing it means refitting every threshold")
+def test_a_texts_embedding_does_not_depend_on_its_batch() -> None:
+    e = get_embedder()
+    text = "Tell me about a time you disagreed with your manager."
+    longer = ("Should Netflix invest heavily in live sports rights, or stay with one-off live events? Give me your "
+              "recommendation, with the risks and how you would measure success over the first two years.")
+    alone, batched = e.embed([text])[0], e.embed([text, longer])[0]
+    assert float(alone @ batched) > 0.9999
+
+
 @pytest.fixture(scope="module")
 def transcriber():
     pytest.importorskip("faster_whisper")

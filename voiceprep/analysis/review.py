@@ -181,16 +181,22 @@ def load_review(path: str | None = None) -> PointReview | None:
         return None
 
 
-def eligible(sig: "AnswerSignals", model: "CoverageModel", status: str, closed_partials: bool = False) -> bool:
+def may_review(status: str, has_words: bool, exemplar_closed: bool, gate_open: bool,
+               closed_partials: bool = False) -> bool:
     """Points the review may re-decide: covered ones, and partial ones in answers whose first-pass
     gates opened (round 20: a partial in an answer the gates closed is partial *because* the answer
     was judged off topic; round 19 re-decided those too, ``closed_partials``, and covered a point in
     an off-topic answer). Never in an answer with no words or that the exemplar gate closed."""
+    if status not in ("covered", "partial") or not has_words or exemplar_closed:
+        return False
+    return status == "covered" or closed_partials or gate_open
+
+
+def eligible(sig: "AnswerSignals", model: "CoverageModel", status: str, closed_partials: bool = False) -> bool:
     from voiceprep.analysis.coverage import exemplar_closed, gate_opening
 
-    if status not in ("covered", "partial") or not sig.windows or exemplar_closed(sig, model):
-        return False
-    return status == "covered" or closed_partials or gate_opening(sig, model) is not None
+    return may_review(status, bool(sig.windows), exemplar_closed(sig, model), gate_opening(sig, model) is not None,
+                      closed_partials)
 
 
 def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage") -> list[list[float]]:
@@ -232,8 +238,12 @@ def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage
 
 def apply(review: PointReview, prompt: str, sig: "AnswerSignals", model: "CoverageModel", first: "Coverage") -> None:
     """Re-decide the eligible points of ``first`` in place, and its score."""
+    from voiceprep.analysis.coverage import exemplar_closed
+
     rows = base_features(sig, model, first)
-    idx = [i for i, p in enumerate(first.points) if eligible(sig, model, p.status)]
+    closed = exemplar_closed(sig, model)
+    idx = [i for i, p in enumerate(first.points)
+           if may_review(p.status, bool(sig.windows), closed, rows[i][BASE_FEATURES.index("gate_open")] == 1.0)]
     first.review = "point-review"
     if idx:
         x = np.array([review.row(rows[i], record_key(prompt, first.points[i].text)) for i in idx])
