@@ -9,7 +9,7 @@ import time
 from voiceprep.analysis import coverage as cov
 from voiceprep.analysis.delivery import MIN_RATE_SPAN_S, find_pauses, pace, speaking_span, timing
 from voiceprep.analysis.embeddings import EmbeddingUnavailable, get_embedder
-from voiceprep.analysis.exemplars import load_exemplars
+from voiceprep.analysis.exemplars import ExemplarTable, load_exemplars
 from voiceprep.analysis.fillers import Hit, count_by_phrase, find_fillers, find_hedges
 from voiceprep.analysis.followup import follow_up
 from voiceprep.analysis.options import AnalysisOptions
@@ -100,7 +100,7 @@ def coverage_signals(
     bank: Bank,
     question: Question,
     options: AnalysisOptions,
-    table: object | None = None,
+    table: ExemplarTable | None = None,
 ) -> tuple[cov.AnswerSignals, str, cov.CoverageModel]:
     """The first pass's signals and the coverage model that judges them. ``table``: exemplars to
     use instead of the shipped file (the bench judges each set against the other sets' answers)."""
@@ -122,13 +122,13 @@ def coverage_signals(
     if table is None and embedder is not None and options.exemplar_gate and model.exemplar_gate is not None:
         table = load_exemplars(options.exemplars)
     signals = cov.extract(question, tokens, filler_tokens, embedder, model.windows, error, bank.questions, needed,
-                          table, model.exemplar_k)  # type: ignore[arg-type]
+                          table, model.exemplar_k)
     return signals, model_name, model
 
 
 def judge_coverage(transcript: Transcript, tokens: list[Token], filler_tokens: set[int], bank: Bank,
                    question: Question, options: AnalysisOptions) -> Coverage:
-    """Coverage: the first pass (voiceprep.analysis.coverage), then round 19's second look at the
+    """Coverage: the first pass (voiceprep.analysis.coverage), then round 20's second look at the
     points it called covered or partial (voiceprep.analysis.review), when the model is there."""
     signals, model_name, model = coverage_signals(tokens, filler_tokens, bank, question, options)
     result = cov.decide(signals, model, transcript)
