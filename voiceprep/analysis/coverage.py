@@ -448,13 +448,25 @@ def dismissed_tokens(tokens: list[Token]) -> set[int]:
     return out
 
 
+def dismissed_of(sig: AnswerSignals) -> set[int]:
+    """Token indices in dismissing stretches (dismissed_tokens), cached on ``sig``."""
+    if sig.dismissed is None:
+        sig.dismissed = dismissed_tokens(sig.tokens)
+    return sig.dismissed
+
+
+def reported_of(sig: AnswerSignals) -> set[int]:
+    """Token indices in stretches attributed to others (attribution.reported_tokens), cached on ``sig``."""
+    if sig.reported is None:
+        sig.reported = reported_tokens(sig.tokens)
+    return sig.reported
+
+
 def _dismiss_signals(sig: AnswerSignals, p: PointSignals) -> dict[str, float]:
     """cue_dismissed: the point has exact cue hits and every one lies in a dismissing stretch
     (no later hit re-affirms it); best_dismissed: its most similar one-sentence window is
     mostly dismissing."""
-    if sig.dismissed is None:
-        sig.dismissed = dismissed_tokens(sig.tokens)
-    d = sig.dismissed
+    d = dismissed_of(sig)
     exact = p.exact
     out = {"cue_dismissed": 1.0 if exact and all(h.tok_start in d for h in exact) else 0.0, "best_dismissed": 0.0}
     if p.sims is not None and len(p.sims):
@@ -885,9 +897,7 @@ def _rejecting_tokens(sig: AnswerSignals, model: CoverageModel) -> set[int]:
     """Rounds 17-18: tokens in rejection stretches (the model's variant) or reported ones, cached on ``sig``."""
     if model.reject_refusals not in sig.rejected:
         sig.rejected[model.reject_refusals] = rejected_tokens(sig.tokens, model.reject_refusals)
-    if sig.reported is None:
-        sig.reported = reported_tokens(sig.tokens)
-    return sig.rejected[model.reject_refusals] | sig.reported
+    return sig.rejected[model.reject_refusals] | reported_of(sig)
 
 
 def _one_sentence_windows(sig: AnswerSignals) -> list[int]:
@@ -936,9 +946,7 @@ def carriers_rejected(sig: AnswerSignals, i: int, model: CoverageModel) -> bool:
 def reported_blocked(sig: AnswerSignals, i: int) -> bool:
     """The attribution rule: the point is named only as other people's advice. With cue hits:
     every one lies in a reported stretch; without: half its most similar window does."""
-    if sig.reported is None:
-        sig.reported = reported_tokens(sig.tokens)
-    rep = sig.reported
+    rep = reported_of(sig)
     p = sig.points[i]
     if not rep or p.sims is None or not len(p.sims):
         return False
@@ -987,6 +995,14 @@ def _fallback_models() -> dict[str, CoverageModel]:
     return {"embeddings": m, "cues": m}
 
 
+def point_probs(sig: AnswerSignals, model: CoverageModel, i: int) -> tuple[float, float]:
+    """P(covered) and P(covered or partial) of point ``i``; nothing said covers nothing."""
+    if not sig.windows:
+        return 0.0, 0.0
+    pc = model.covered.prob(features(sig, i, model.covered.names))
+    return pc, max(pc, model.any.prob(features(sig, i, model.any.names)))
+
+
 def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> Coverage:
     cov = Coverage(
         method="cues+embeddings" if sig.embeddings_used else "cues-only",
@@ -1004,8 +1020,7 @@ def decide(sig: AnswerSignals, model: CoverageModel, transcript: Transcript) -> 
     score = 0.0
     empty = not sig.windows  # nothing said (or only fillers): nothing can be covered
     for i, p in enumerate(sig.points):
-        pc = 0.0 if empty else model.covered.prob(features(sig, i, model.covered.names))
-        pa = 0.0 if empty else max(pc, model.any.prob(features(sig, i, model.any.names)))
+        pc, pa = point_probs(sig, model, i)
         blocked = not empty and point_blocked(sig, i, model, opening)
         if pc >= model.covered.threshold and not off_topic and not blocked:
             status, conf = "covered", pc

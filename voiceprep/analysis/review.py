@@ -202,34 +202,25 @@ def eligible(sig: "AnswerSignals", model: "CoverageModel", status: str, closed_p
 def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage") -> list[list[float]]:
     """The first pass's signals for every point of the answer (BASE_FEATURES order)."""
     from voiceprep.analysis import coverage as cov
-    from voiceprep.analysis.attribution import reported_tokens
 
     n = len(first.points) or 1
     share_cov = sum(p.status == "covered" for p in first.points) / n
     share_par = sum(p.status == "partial" for p in first.points) / n
     toks = sig.tokens
     negs = sum(t.norm in _NEGATIONS or t.norm.endswith("n't") for t in toks) * 100.0 / max(len(toks), 1)
-    if sig.dismissed is None:
-        sig.dismissed = cov.dismissed_tokens(toks)
-    if sig.reported is None:
-        sig.reported = reported_tokens(toks)
-    by_word: dict[int, list[int]] = {}
-    for k, t in enumerate(toks):
-        by_word.setdefault(t.word, []).append(k)
+    dismissed, reported = cov.dismissed_of(sig), cov.reported_of(sig)
     eg = sig.exemplar.margin if sig.exemplar is not None else math.nan
     tm = sig.topic_margin if sig.topic_margin is not None else math.nan
     gate_open = float(cov.gate_opening(sig, model) is not None)
     out = []
     for i, (ps, pr) in enumerate(zip(sig.points, first.points)):
-        empty = not sig.windows
-        pc = 0.0 if empty else model.covered.prob(cov.features(sig, i, model.covered.names))
-        pa = 0.0 if empty else max(pc, model.any.prob(cov.features(sig, i, model.any.names)))
+        pc, pa = cov.point_probs(sig, model, i)
         dis = rep = 0.0
         if pr.evidence is not None:
-            ks = [k for w in range(pr.evidence.word_start, pr.evidence.word_end) for k in by_word.get(w, [])]
+            ks = [k for k, t in enumerate(toks) if pr.evidence.word_start <= t.word < pr.evidence.word_end]
             if ks:
-                dis = sum(k in sig.dismissed for k in ks) / len(ks)
-                rep = sum(k in sig.reported for k in ks) / len(ks)
+                dis = sum(k in dismissed for k in ks) / len(ks)
+                rep = sum(k in reported for k in ks) / len(ks)
         sim = float(ps.sims.max()) if ps.sims is not None and len(ps.sims) else math.nan
         out.append([_logit(pc), _logit(pa), sim, float(bool(ps.exact)), dis, rep, share_cov, share_par, negs, eg, tm,
                     gate_open])
