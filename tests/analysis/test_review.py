@@ -140,6 +140,28 @@ def test_a_missing_or_corrupt_review_file_leaves_the_first_pass(tmp_path: Path) 
     assert rv.load_review(str(wrong)) is None
 
 
+@pytest.mark.parametrize("damage", ["child", "feature", "length", "root"])
+def test_a_damaged_tree_file_is_refused_at_load(tmp_path: Path, damage: str) -> None:
+    """Parseable but damaged trees would fail mid-analysis; they are refused when loaded."""
+    d = rv.PointReview(_trees(0.0, _stump(0, 1.0, -1.0, 2.0)), 0.5, {}, 0.8, 0.6).to_dict()
+    t = d["trees"]
+    if damage == "child":
+        t["right"][0] = 99
+    elif damage == "feature":
+        t["feature"][0] = len(rv.FEATURES)
+    elif damage == "length":
+        t["value"].pop()
+    else:
+        t["roots"] = [5]
+    f = tmp_path / "point-review.json"
+    f.write_text(json.dumps(d), encoding="utf-8")
+    assert rv.load_review(str(f)) is None
+    intact = tmp_path / "intact.json"
+    intact.write_text(json.dumps(rv.PointReview(_trees(0.0, _stump(0, 1.0, -1.0, 2.0)), 0.5, {}, 0.8, 0.6).to_dict()),
+                      encoding="utf-8")
+    assert rv.load_review(str(intact)) is not None
+
+
 @pytest.mark.model
 def test_analyze_without_a_review_file_gives_the_first_pass(tmp_path: Path) -> None:
     bank, q = load_banks(QUESTIONS).resolve("netflix-pm/home-discovery")

@@ -131,10 +131,26 @@ class Trees:
     @classmethod
     def from_dict(cls, d: dict) -> "Trees":
         thr = np.array([np.inf if t is None else float(t) for t in d["threshold"]], dtype=np.float64)
-        return cls(float(d["baseline"]), np.asarray(d["roots"], dtype=np.intp), np.asarray(d["feature"], dtype=np.intp),
-                   thr, np.asarray(d["nan_left"], dtype=bool), np.asarray(d["left"], dtype=np.intp),
-                   np.asarray(d["right"], dtype=np.intp), np.asarray(d["leaf"], dtype=bool),
-                   np.asarray(d["value"], dtype=np.float64))
+        t = cls(float(d["baseline"]), np.asarray(d["roots"], dtype=np.intp), np.asarray(d["feature"], dtype=np.intp),
+                thr, np.asarray(d["nan_left"], dtype=bool), np.asarray(d["left"], dtype=np.intp),
+                np.asarray(d["right"], dtype=np.intp), np.asarray(d["leaf"], dtype=bool),
+                np.asarray(d["value"], dtype=np.float64))
+        t.validate()
+        return t
+
+    def validate(self) -> None:
+        """A damaged file must fail here, at load, not with an IndexError mid-analysis."""
+        n = len(self.feature)
+        if any(len(a) != n for a in (self.threshold, self.nan_left, self.left, self.right, self.leaf, self.value)):
+            raise ValueError("tree arrays differ in length")
+        inner = ~self.leaf
+        if (self.roots < 0).any() or (self.roots >= n).any():  # no trees at all is a constant model
+            raise ValueError("tree roots out of range")
+        for a in (self.left[inner], self.right[inner]):
+            if (a <= np.flatnonzero(inner)).any() or (a >= n).any():  # children come after their parent
+                raise ValueError("tree children out of range")
+        if (self.feature[inner] < 0).any() or (self.feature[inner] >= len(FEATURES)).any():
+            raise ValueError("tree feature out of range")
 
 
 @dataclass(frozen=True)
