@@ -11,8 +11,8 @@ calibration (both embedding models), if the ship rule passes.
 
     .venv/bin/python bench/choose_exemplar_gate.py [--cache F] [--save] [--write] [--without SET]
 
-The shipped table and gate (round 16) came from the development sets before holdout 16 was spent:
-    .venv/bin/python bench/choose_exemplar_gate.py --without coverage-holdout16 --save --write
+The shipped table and gate (round 21's refit) come from every development set, holdout 17 included:
+    .venv/bin/python bench/choose_exemplar_gate.py --save --write
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def main() -> int:
     ap.add_argument("--write", action="store_true", help="ship the pick if the ship rule passes")
     ap.add_argument("--without", action="append", default=[], metavar="SET",
                     help="leave this development set out (repeatable): reproduces a table built before the set "
-                         "was spent (the shipped one: --without coverage-holdout16)")
+                         "was spent (round 16's: --without coverage-holdout16 ... --without coverage-holdout17)")
     args = ap.parse_args()
     dirs = tuple(d for d in DEV_DIRS if d.name not in set(args.without))
 

@@ -1,7 +1,9 @@
-"""Rounds 19-20: fit and select the second look at covered/partial points (voiceprep.analysis.review).
+"""Rounds 19-22: fit and select the second look at covered/partial points (voiceprep.analysis.review).
 
-The rules were committed before they ran (voiceprep/analysis/README.md, "Round 19", "Round 20";
-round 20 re-decides partial points only in answers whose first-pass gates opened):
+The rules were committed before they ran (voiceprep/analysis/README.md, rounds 19-22). They differ
+in which partial points may be promoted (``PROMOTE_IN``): round 19 also in answers the first-pass
+gates closed, rounds 20 and 21 in every answer they opened (21: refitted after texts began to be
+embedded alone), round 22 not in answers opened by the topic margin alone:
 
 - rows: every key point of every answer in the development sets the shipped encoder never saw,
   judged by the shipped first pass with each answer's exemplar margin taken from the *other* sets'
@@ -10,17 +12,20 @@ round 20 re-decides partial points only in answers whose first-pass gates opened
   without its own set and the held-out set; thresholds 0.40, 0.45, 0.50, 0.55; the pick is the
   highest F1 among thresholds that cover no off-topic answer (ties: the higher threshold);
 - ship rule: F1 at least the first pass's on the same rows + 0.01 (the off-topic test of every
-  labelled set is checked by tests/analysis/test_coverage_accuracy.py on the shipped file).
+  labelled set is checked by tests/analysis/test_coverage_accuracy.py on the shipped file); from
+  round 21 also a floor on the pick's F1 (``FLOOR``).
 
 Needs scikit-learn for fitting only (``.venv/bin/pip install scikit-learn``); the app evaluates the
 exported trees with numpy. Usage:
 
-    .venv/bin/python bench/train_point_review.py --frame /tmp/frame.pkl --save [--write] [--round 19]
+    .venv/bin/python bench/train_point_review.py --frame /tmp/frame.pkl --save [--write] [--round N]
 
 ``--frame`` caches the judged rows (building them runs the first pass over every development
-answer, a few minutes); ``--save`` writes assets/analysis/coverage-round20-choice.json (19 with
-``--round 19``);
-``--write`` ships assets/analysis/point-review.json if the ship rule passes.
+answer, a few minutes; one frame serves every round on the same vectors and first pass);
+``--save`` writes assets/analysis/coverage-round<N>-choice.json (N = 22 by default); ``--write``
+ships assets/analysis/point-review.json if the ship rule passes and the round's rule is the app's.
+Rounds 19 and 20 were fitted on the vectors of batched texts; on today's code they measure their
+rules on round 21's vectors.
 """
 
 from __future__ import annotations
@@ -47,7 +52,16 @@ from voiceprep.analysis import review as rv  # noqa: E402
 
 OUT = ROOT / "assets" / "analysis" / "coverage-round{}-choice.json"
 RULES = {19: "committed in 0d91bd1 (voiceprep/analysis/README.md, Round 19)",
-         20: "committed in ccfeb98 (voiceprep/analysis/README.md, Round 20)"}
+         20: "committed in ccfeb98 (voiceprep/analysis/README.md, Round 20)",
+         21: "committed in 2892f9b (voiceprep/analysis/README.md, Round 21: round 20's rule on vectors of texts "
+             "embedded alone)",
+         22: "committed in cc6c463 (voiceprep/analysis/README.md, Round 22: round 21 without promotions in answers "
+             "opened by the topic margin alone)"}
+# round 21's extra condition (c): at least round 20's leave-one-set-out F1 less 0.01, or holdout 18 stays sealed
+FLOOR = {21: 0.819, 22: 0.819}
+# the gate openings in which a partial point may be promoted (round 22: what the app applies)
+PROMOTE_IN = {19: ("strong", "sim", "margin", None), 20: ("strong", "sim", "margin"), 21: ("strong", "sim", "margin"),
+              22: rv.PROMOTE_IN}
 THRESHOLDS = (0.40, 0.45, 0.50, 0.55)
 MIN_GAIN = 0.01
 PARAMS = dict(max_iter=150, learning_rate=0.05, max_depth=3, l2_regularization=1.0, random_state=0)
@@ -61,11 +75,13 @@ class Row:
     key: str  # record key (prompt + point text)
     label: str
     status: str  # first pass, as shipped (exemplar gate from the other sets)
-    eligible: bool
+    opening: str | None  # coverage.gate_opening of the answer
+    closed: bool  # the exemplar gate closed the answer
     base: list[float]
+    eligible: bool = False  # the round's rule (set by mark_eligible)
 
 
-def build_frame(closed_partials: bool) -> list[Row]:
+def build_frame() -> list[Row]:
     """Judge every fresh development answer with the shipped first pass."""
     from voiceprep.analysis import coverage as cov
     from voiceprep.analysis.analyzer import coverage_signals
@@ -92,13 +108,22 @@ def build_frame(closed_partials: bool) -> list[Row]:
                 ft = {k for h in find_fillers(tokens, opts.fillers) for k in range(h.tok_start, h.tok_end)}
                 sig, _, model = coverage_signals(tokens, ft, bank, q, opts, tables[d.name])
                 first = cov.decide(sig, model, tr)
-                base = rv.base_features(sig, model, first)
+                opening = cov.gate_opening(sig, model)
+                closed = cov.exemplar_closed(sig, model)
+                base = rv.base_features(sig, model, first, opening)
                 for p, b in zip(first.points, base):
                     if p.id not in a["labels"]:
                         continue
                     rows.append(Row(d.name, a["id"], a.get("kind", ""), rv.record_key(q.prompt, p.text), a["labels"][p.id],
-                                    p.status, rv.eligible(sig, model, p.status, closed_partials), b))
+                                    p.status, opening, closed, b))
     return rows
+
+
+def mark_eligible(rows: list[Row], rnd: int) -> None:
+    """Which rows the round's second look re-decides (voiceprep.analysis.review.may_review); words are
+    never missing here (every labelled answer has some)."""
+    for r in rows:
+        r.eligible = rv.may_review(r.status, True, r.closed, r.opening, PROMOTE_IN[rnd])
 
 
 def records(rows: list[Row]) -> tuple[dict[str, rv.PointRecord], float, float]:
@@ -174,19 +199,22 @@ def off_topic_covered(rows: list[Row], pred: list[bool]) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--frame", type=Path, help="pickle of the judged rows (written if missing)")
-    ap.add_argument("--round", type=int, choices=sorted(RULES), default=20,
-                    help="19: partial points of answers the first-pass gates closed are re-decided too")
+    ap.add_argument("--round", type=int, choices=sorted(RULES), default=22,
+                    help="which points are re-decided (PROMOTE_IN): 19 also partials of answers the first-pass gates "
+                         "closed, 20 and 21 (21: on vectors of texts embedded alone) of every open answer, 22 (as the "
+                         "app applies it) not of answers opened by the topic margin alone")
     ap.add_argument("--save", action="store_true", help="write assets/analysis/coverage-round<N>-choice.json")
     ap.add_argument("--write", action="store_true", help="ship the pick if the ship rule passes")
     args = ap.parse_args()
-    if args.write and args.round != 20:
-        ap.error("only round 20's rule matches what the app applies (voiceprep.analysis.review.eligible)")
+    if args.write and PROMOTE_IN[args.round] != rv.PROMOTE_IN:
+        ap.error("--write: only a round whose rule the app applies (voiceprep.analysis.review.PROMOTE_IN)")
     if args.frame and args.frame.exists():
         rows = pickle.loads(args.frame.read_bytes())
     else:
-        rows = build_frame(args.round == 19)
+        rows = build_frame()
         if args.frame:
             args.frame.write_bytes(pickle.dumps(rows))
+    mark_eligible(rows, args.round)
     sets = sorted({r.set_name for r in rows})
     y = np.array([r.label == "covered" for r in rows])
 
@@ -229,6 +257,9 @@ def main() -> int:
         "pick": pick and pick["threshold"],
         "ships": ships,
     }
+    if args.round in FLOOR:
+        doc["floor"] = FLOOR[args.round]
+        doc["meets_floor"] = pick is not None and pick["f1"] >= FLOOR[args.round]
     print(json.dumps({k: v for k, v in doc.items() if k != "variants"}, indent=1))
     for v in variants:
         print(f"t={v['threshold']:.2f} F1 {v['f1']:.4f} P {v['precision']:.3f} R {v['recall']:.3f} "

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from voiceprep.analysis.analyzer import analyze
-from voiceprep.analysis.embeddings import get_embedder
+from voiceprep.analysis.embeddings import get_embedder, load_embedder, model_path
 from voiceprep.analysis.options import AnalysisOptions
 from voiceprep.bank.loader import load_banks
 
@@ -52,17 +52,18 @@ def _bank_question(ref: str):
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="known defect (voiceprep/analysis/README.md, round 20): the int8 model "
-                                       "quantises activations with one scale per batch, so a text's vector depends on "
-                                       "the other texts in its batch, and cached key-point and prompt vectors on which "
-                                       "question was analysed first; fixing it means refitting every threshold")
 def test_a_texts_embedding_does_not_depend_on_its_batch() -> None:
+    """Round 21: the int8 model scales activations per input tensor, so texts are embedded one at
+    a time; a batch-mate or padding must not move a vector, or a cached key point's."""
     e = get_embedder()
     text = "Tell me about a time you disagreed with your manager."
     longer = ("Should Netflix invest heavily in live sports rights, or stay with one-off live events? Give me your "
               "recommendation, with the risks and how you would measure success over the first two years.")
-    alone, batched = e.embed([text])[0], e.embed([text, longer])[0]
-    assert float(alone @ batched) > 0.9999
+    alone = e.embed([text])[0]
+    assert np.array_equal(e.embed([text, longer])[0], alone)
+    assert np.array_equal(e.embed([longer, text])[1], alone)
+    fresh = load_embedder(model_path())  # its own cache: the point is cached next to a longer text
+    assert np.array_equal(fresh.embed_cached([longer, text])[1], alone)
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,8 @@ from voiceprep.analysis.text import tokenize
 from voiceprep.analysis.transcript import Transcript
 from voiceprep.bank.loader import load_banks
 
+from tests.analysis.test_coverage_accuracy import SEALED
+
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "questions"
 
@@ -116,6 +118,37 @@ def test_the_review_may_move_covered_and_partial_only() -> None:
     assert no.score <= first.score
 
 
+@pytest.mark.parametrize("status, opening, exemplar_closed, expected", [
+    ("covered", "strong", False, True),
+    ("covered", "margin", False, True),  # a covered point can always be held back
+    ("partial", "strong", False, True),
+    ("partial", "sim", False, True),
+    ("partial", "margin", False, False),  # round 22: opened on the whole answer's topicality alone
+    ("partial", None, False, False),  # round 20: the gates closed the answer
+    ("missed", "strong", False, False),  # nothing said, nothing to promote
+    ("covered", "strong", True, False),  # the answer sounds like another question's
+])
+def test_which_points_the_review_may_re_decide(status: str, opening: str | None, exemplar_closed: bool,
+                                               expected: bool) -> None:
+    assert rv.may_review(status, True, exemplar_closed, opening) is expected
+    assert not rv.may_review(status, False, exemplar_closed, opening)  # no words
+
+
+@pytest.mark.model
+def test_partials_of_an_answer_opened_by_topicality_alone_stay_partial(monkeypatch: pytest.MonkeyPatch) -> None:
+    q, sig, model, first = _first_pass(HOME)
+    before = [p.status for p in first.points]
+    assert "partial" in before or "covered" in before
+    monkeypatch.setattr(cov, "gate_opening", lambda s, m: "margin")
+    yes = replace(first, points=[replace(p) for p in first.points])
+    rv.apply(_constant(5.0), q.prompt, sig, model, yes)
+    assert [p.status for p in yes.points] == before
+    assert [p.review_p is not None for p in yes.points] == [b == "covered" for b in before]
+    no = replace(first, points=[replace(p) for p in first.points])
+    rv.apply(_constant(-5.0), q.prompt, sig, model, no)
+    assert [p.status for p in no.points] == ["partial" if b == "covered" else b for b in before]
+
+
 @pytest.mark.model
 def test_an_answer_the_exemplar_gate_closed_is_left_alone() -> None:
     story = ("A colleague kept interrupting junior engineers in design reviews. I took him aside after one "
@@ -200,8 +233,8 @@ def test_the_shipped_review_belongs_to_the_shipped_encoder_and_knows_the_built_i
 def test_no_sealed_set_is_in_the_review() -> None:
     raw = json.loads(rv.review_path().read_text(encoding="utf-8"))
     fitted = set(raw["meta"]["fitted_on"])
-    assert not fitted & {"coverage-holdout17", "coverage-holdout18", "coverage-holdout19"}
-    assert "coverage-holdout16" in fitted
+    assert not fitted & SEALED
+    assert "coverage-holdout17" in fitted  # spent in round 20, fitted on since round 21
 
 
 @pytest.mark.model

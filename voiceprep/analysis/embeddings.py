@@ -2,7 +2,7 @@
 (assets/models/minilm-coverage, built by bench/train_coverage_encoder.py), int8 ONNX, on onnxruntime.
 
 The session loads lazily, once per process (thread-safe), and key-point embeddings are cached
-by text, so analysing an answer costs one batched forward pass over its windows. If the model
+by text, so analysing an answer costs one forward pass per sentence of it. If the model
 or tokenizer cannot load, :func:`get_embedder` raises :class:`EmbeddingUnavailable` with a
 user-facing reason, and coverage falls back to cues only.
 """
@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import tokenizers
 
 MAX_TOKENS = 128
-BATCH = 32
 
 
 class EmbeddingUnavailable(RuntimeError):
@@ -54,14 +53,14 @@ class Embedder:
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        # similar lengths share a batch, so little compute goes on padding
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        """One forward pass per text, never a batch: the int8 model quantises its activations with
+        one scale per input tensor, so in a batch a text's vector would depend on its batch-mates
+        and their padding (cosine 0.99 with itself alone), and cached key-point vectors on which
+        question happened to be analysed first. Alone, a text always gets the same vector, and on
+        CPU it costs no more than padded batches did (round 21, bench/bench_analysis.py)."""
         out = np.zeros((len(texts), 384), dtype=np.float32)
-        for k in range(0, len(order), BATCH):
-            idx = order[k : k + BATCH]
-            out[idx] = self._embed_batch([texts[i] for i in idx])
+        for i, text in enumerate(texts):
+            out[i] = self._embed_one(text)
         return out
 
     def embed_cached(self, texts: list[str]) -> np.ndarray:
@@ -74,20 +73,16 @@ class Embedder:
                     self._cache[t] = v
         return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        encs = self._tok.encode_batch(texts)
-        n = max(len(e.ids) for e in encs)
-        ids = np.zeros((len(encs), n), dtype=np.int64)
-        mask = np.zeros((len(encs), n), dtype=np.int64)
-        for r, e in enumerate(encs):
-            ids[r, : len(e.ids)] = e.ids
-            mask[r, : len(e.ids)] = e.attention_mask
+    def _embed_one(self, text: str) -> np.ndarray:
+        enc = self._tok.encode(text)
+        ids = np.array([enc.ids], dtype=np.int64)
+        mask = np.array([enc.attention_mask], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         feeds = {k: v for k, v in feeds.items() if k in self._inputs}
-        hidden = self._session.run(None, feeds)[0]  # last_hidden_state (batch, seq, 384)
-        m = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
-        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+        hidden = self._session.run(None, feeds)[0][0]  # last_hidden_state (seq, 384)
+        m = mask[0][:, None].astype(np.float32)
+        pooled = (hidden * m).sum(axis=0) / max(float(m.sum()), 1e-9)
+        return (pooled / max(float(np.linalg.norm(pooled)), 1e-9)).astype(np.float32)
 
 
 _lock = threading.Lock()

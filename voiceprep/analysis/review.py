@@ -1,4 +1,4 @@
-"""Rounds 19-20: a second, learned look at each point the first pass called covered or partial.
+"""Rounds 19-22: a second, learned look at each point the first pass called covered or partial.
 
 Why: most of the first pass's errors sit on the covered/partial boundary. It holds back points
 with a high P(covered) because its similarity bar is set above *all* off-topic talk, and it
@@ -10,7 +10,8 @@ often the first pass is right about *this* point. A small tree ensemble, fitted 
 the encoder never saw (``bench/train_point_review.py``), re-decides those points from both.
 
 What it may change: a `covered` point can become `partial`, and a `partial` one `covered` only in an
-answer whose first-pass gates opened (round 20), never in one the exemplar gate closed. Missed
+answer whose first-pass gates opened on its points (round 20; round 22: not on the whole answer's
+topicality alone), never in one the exemplar gate closed. Missed
 points stay missed, so an answer that says nothing about a point never gains it, and an answer
 the first pass judged off topic never gains a covered point. A point with no record (a user's own question, an edited point) gets
 the pool's rates, and the trees judge it from the first pass's signals alone.
@@ -197,26 +198,36 @@ def load_review(path: str | None = None) -> PointReview | None:
         return None
 
 
-def may_review(status: str, has_words: bool, exemplar_closed: bool, gate_open: bool,
-               closed_partials: bool = False) -> bool:
+# how an answer passed the first pass's gates (coverage.gate_opening) for its partial points to be
+# promoted: round 20 allowed every opening; round 22 not "margin", an answer about this question
+# only as a whole (a love-of-the-product answer to "why Netflix" is topical by nature); round 19
+# also allowed None, an answer the gates closed
+PROMOTE_IN: tuple[str | None, ...] = ("strong", "sim")
+
+
+def may_review(status: str, has_words: bool, exemplar_closed: bool, opening: str | None,
+               promote_in: tuple[str | None, ...] = PROMOTE_IN) -> bool:
     """Points the review may re-decide: covered ones, and partial ones in answers whose first-pass
-    gates opened (round 20: a partial in an answer the gates closed is partial *because* the answer
-    was judged off topic; round 19 re-decided those too, ``closed_partials``, and covered a point in
-    an off-topic answer). Never in an answer with no words or that the exemplar gate closed."""
+    gates opened on points made strongly or plainly (``promote_in``). A partial in an answer the
+    gates closed (round 20), or opened on topicality alone (round 22), is partial *because* of
+    that judgement; rounds 19 and 21 re-decided such partials and each covered a point of an
+    off-topic answer. Never in an answer with no words or that the exemplar gate closed."""
     if status not in ("covered", "partial") or not has_words or exemplar_closed:
         return False
-    return status == "covered" or closed_partials or gate_open
+    return status == "covered" or opening in promote_in
 
 
-def eligible(sig: "AnswerSignals", model: "CoverageModel", status: str, closed_partials: bool = False) -> bool:
+def eligible(sig: "AnswerSignals", model: "CoverageModel", status: str,
+             promote_in: tuple[str | None, ...] = PROMOTE_IN) -> bool:
     from voiceprep.analysis.coverage import exemplar_closed, gate_opening
 
-    return may_review(status, bool(sig.windows), exemplar_closed(sig, model), gate_opening(sig, model) is not None,
-                      closed_partials)
+    return may_review(status, bool(sig.windows), exemplar_closed(sig, model), gate_opening(sig, model), promote_in)
 
 
-def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage") -> list[list[float]]:
-    """The first pass's signals for every point of the answer (BASE_FEATURES order)."""
+def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage",
+                  opening: str | None) -> list[list[float]]:
+    """The first pass's signals for every point of the answer (BASE_FEATURES order); ``opening``
+    is the answer's ``coverage.gate_opening``."""
     from voiceprep.analysis import coverage as cov
 
     n = len(first.points) or 1
@@ -227,7 +238,7 @@ def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage
     dismissed, reported = cov.dismissed_of(sig), cov.reported_of(sig)
     eg = sig.exemplar.margin if sig.exemplar is not None else math.nan
     tm = sig.topic_margin if sig.topic_margin is not None else math.nan
-    gate_open = float(cov.gate_opening(sig, model) is not None)
+    gate_open = float(opening is not None)
     out = []
     for i, (ps, pr) in enumerate(zip(sig.points, first.points)):
         pc, pa = cov.point_probs(sig, model, i)
@@ -245,12 +256,12 @@ def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage
 
 def apply(review: PointReview, prompt: str, sig: "AnswerSignals", model: "CoverageModel", first: "Coverage") -> None:
     """Re-decide the eligible points of ``first`` in place, and its score."""
-    from voiceprep.analysis.coverage import exemplar_closed
+    from voiceprep.analysis.coverage import exemplar_closed, gate_opening
 
-    rows = base_features(sig, model, first)
+    opening = gate_opening(sig, model)
+    rows = base_features(sig, model, first, opening)
     closed = exemplar_closed(sig, model)
-    idx = [i for i, p in enumerate(first.points)
-           if may_review(p.status, bool(sig.windows), closed, rows[i][BASE_FEATURES.index("gate_open")] == 1.0)]
+    idx = [i for i, p in enumerate(first.points) if may_review(p.status, bool(sig.windows), closed, opening)]
     first.review = "point-review"
     if idx:
         x = np.array([review.row(rows[i], record_key(prompt, first.points[i].text)) for i in idx])
