@@ -81,6 +81,8 @@ DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n 
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout16")
 # holdout 17: round 20's one evaluation (F1 0.822); development data from round 21 on
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout17")
+# holdout 18: round 22's one evaluation (F1 0.783); development data from round 23 on
+DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout18")
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 

@@ -1,6 +1,6 @@
 """Coverage accuracy through analyze() as shipped.
 
-The shipped method is round 20's (voiceprep/analysis/README.md): round 7's encoder (fine-tuned on
+The shipped method is round 22's (voiceprep/analysis/README.md): round 7's encoder (fine-tuned on
 tests/data/coverage and coverage-holdout through coverage-holdout4) and its coverage model for
 new questions with the attribution rule (round 11); for the questions the encoder was trained on,
 a second model fitted on fresh answers to them (holdouts 8, 9 and 10), whose gate also opens for
@@ -10,10 +10,11 @@ motivation questions), which only the new-question model meets; holdout 11 (roun
 evaluation); holdouts 12 and 13 (round 13's two one-off evaluations); holdouts 14 and 15 (round 13
 scored once more in round 15, when round 15's encoder did not ship); holdout 16 (round 16's one
 evaluation: round 13 plus the exemplar gate, tests/analysis/test_exemplars.py); holdout 17 (round
-20's one evaluation: the learned second look on top, tests/analysis/test_review.py). The second look
-was fitted on every development set the encoder never saw, holdouts 5-16 included, so on those sets
-its figures are development figures (higher than their one evaluations); the floors stay where the
-one evaluations put them.
+20's one evaluation: the learned second look on top, tests/analysis/test_review.py); holdout 18
+(round 22's: every text embedded alone and every stage refitted). The exemplars and the second look
+are fitted on every development set the encoder never saw, holdouts 5-17 included, so on those sets
+their figures are development figures (higher than their one evaluations); the floors stay where
+the one evaluations put them.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-SEALED = {"coverage-holdout18", "coverage-holdout19", "coverage-holdout20"}  # scored once, by a later round; never opened before
+SEALED = {"coverage-holdout19", "coverage-holdout20"}  # scored once, by a later round; never opened before
 # off-topic answers a frozen method covered in a sealed set's one evaluation: the issue allows none, so
 # the target test below fails on them; every other off-topic answer must stay uncovered
 # round 13 covered h13-dev-04 (margin-opened, generic cues); round 16's exemplar gate closes it
@@ -126,6 +127,9 @@ HOLDOUT_FLOORS = {
     # 8 built-in questions (35 of 56 by the trained-question model), round 20's one evaluation
     # (freeze 342e13d): F1 0.822 (P 0.771, R 0.880); the first pass alone, post hoc, 0.786
     "coverage-holdout17": 0.80,
+    # 8 built-in questions (49 of 56 by the trained-question model), round 22's one evaluation
+    # (freeze 07ae0fb): F1 0.783 (P 0.763, R 0.804); round 20, shipped before, post hoc 0.802
+    "coverage-holdout18": 0.76,
 }
 TARGET_F1 = 0.85
 
@@ -166,10 +170,10 @@ def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions, na
     assert [(i, p) for i, p in off if "covered" in p.values() and i not in KNOWN_OFF_TOPIC_FAILURES] == []
 
 
-@pytest.mark.xfail(strict=True, reason="known failure, measured with round 20 (the second look was fitted on every "
-                                       "set but 17, so only 17 is a fresh figure): F1 0.867, 0.690, 0.862, 0.894, "
-                                       "0.857, 0.847, 0.850, 0.843 and 0.822 on holdouts 6, 7, 11-17; no off-topic "
-                                       "answer covered")
+@pytest.mark.xfail(strict=True, reason="known failure, measured with round 22 (the exemplars and the second look "
+                                       "were fitted on every set but 18, so only 18 is a fresh figure): F1 0.865, "
+                                       "0.748, 0.844, 0.857, 0.867, 0.854, 0.854, 0.845, 0.859 and 0.783 on holdouts "
+                                       "6, 7, 11-18; no off-topic answer covered")
 def test_covered_f1_on_every_holdout_meets_the_target(holdout_predictions) -> None:
     off = [a["id"] for name in HOLDOUT_FLOORS for a, pred in holdout_predictions[name]
            if a["kind"] == "off-topic" and "covered" in pred.values()]
