@@ -1,6 +1,6 @@
-"""Rounds 19-22: fit and select the second look at covered/partial points (voiceprep.analysis.review).
+"""Rounds 19-23: fit and select the second look at covered/partial points (voiceprep.analysis.review).
 
-The rules were committed before they ran (voiceprep/analysis/README.md, rounds 19-22). They differ
+The rules were committed before they ran (voiceprep/analysis/README.md, rounds 19-23). They differ
 in which partial points may be promoted (``PROMOTE_IN``): round 19 also in answers the first-pass
 gates closed, rounds 20 and 21 in every answer they opened (21: refitted after texts began to be
 embedded alone), round 22 not in answers opened by the topic margin alone:
@@ -56,12 +56,15 @@ RULES = {19: "committed in 0d91bd1 (voiceprep/analysis/README.md, Round 19)",
          21: "committed in 2892f9b (voiceprep/analysis/README.md, Round 21: round 20's rule on vectors of texts "
              "embedded alone)",
          22: "committed in cc6c463 (voiceprep/analysis/README.md, Round 22: round 21 without promotions in answers "
-             "opened by the topic margin alone)"}
+             "opened by the topic margin alone)",
+         23: "committed in 27e383d (voiceprep/analysis/README.md, Round 23: round 22 plus DETAIL_FEATURES)"}
 # round 21's extra condition (c): at least round 20's leave-one-set-out F1 less 0.01, or holdout 18 stays sealed
 FLOOR = {21: 0.819, 22: 0.819}
+# the features each round's trees read (round 23 added DETAIL_FEATURES)
+FEATURES_OF = {n: rv.BASE_FEATURES + rv.RECORD_FEATURES for n in (19, 20, 21, 22)}
 # the gate openings in which a partial point may be promoted (round 22: what the app applies)
 PROMOTE_IN = {19: ("strong", "sim", "margin", None), 20: ("strong", "sim", "margin"), 21: ("strong", "sim", "margin"),
-              22: rv.PROMOTE_IN}
+              22: rv.PROMOTE_IN, 23: rv.PROMOTE_IN}
 THRESHOLDS = (0.40, 0.45, 0.50, 0.55)
 MIN_GAIN = 0.01
 PARAMS = dict(max_iter=150, learning_rate=0.05, max_depth=3, l2_regularization=1.0, random_state=0)
@@ -145,8 +148,9 @@ def records(rows: list[Row]) -> tuple[dict[str, rv.PointRecord], float, float]:
     return {k: rv.PointRecord(*v) for k, v in c.items()}, float(prior_p), float(prior_q)
 
 
-def design(rows: list[Row], exclude: set[str]) -> np.ndarray:
-    """Feature rows; each row's record leaves out its own set and ``exclude``."""
+def design(rows: list[Row], exclude: set[str], features: tuple[str, ...]) -> np.ndarray:
+    """Feature rows (the columns ``features`` names); each row's record leaves out its own set and
+    ``exclude``."""
     cache: dict[str, tuple[dict[str, rv.PointRecord], float, float]] = {}
     pool_sets = {r.set_name for r in rows}
     out = []
@@ -154,7 +158,8 @@ def design(rows: list[Row], exclude: set[str]) -> np.ndarray:
         if r.set_name not in cache:
             cache[r.set_name] = records([x for x in rows if x.set_name not in exclude | {r.set_name} and x.set_name in pool_sets])
         recs, pp, pq = cache[r.set_name]
-        out.append(r.base + rv.record_features(recs.get(r.key), pp, pq))
+        full = r.base + rv.record_features(recs.get(r.key), pp, pq)
+        out.append([full[rv.FEATURES.index(f)] for f in features])
     return np.asarray(out, dtype=np.float64)
 
 
@@ -202,7 +207,8 @@ def main() -> int:
     ap.add_argument("--round", type=int, choices=sorted(RULES), default=22,
                     help="which points are re-decided (PROMOTE_IN): 19 also partials of answers the first-pass gates "
                          "closed, 20 and 21 (21: on vectors of texts embedded alone) of every open answer, 22 (as the "
-                         "app applies it) not of answers opened by the topic margin alone")
+                         "app applies it) not of answers opened by the topic margin alone; 23 as 22 with more "
+                         "features (FEATURES_OF)")
     ap.add_argument("--save", action="store_true", help="write assets/analysis/coverage-round<N>-choice.json")
     ap.add_argument("--write", action="store_true", help="ship the pick if the ship rule passes")
     args = ap.parse_args()
@@ -215,6 +221,7 @@ def main() -> int:
         if args.frame:
             args.frame.write_bytes(pickle.dumps(rows))
     mark_eligible(rows, args.round)
+    features = FEATURES_OF.get(args.round, rv.FEATURES)
     sets = sorted({r.set_name for r in rows})
     y = np.array([r.label == "covered" for r in rows])
 
@@ -222,7 +229,7 @@ def main() -> int:
     for s in sets:
         train = [i for i, r in enumerate(rows) if r.set_name != s and r.eligible]
         test = [i for i, r in enumerate(rows) if r.set_name == s and r.eligible]
-        x_all = design(rows, {s})
+        x_all = design(rows, {s}, features)
         clf = fit(x_all[train], y[train])
         for i, p in zip(test, clf.predict_proba(x_all[test])[:, 1]):
             probs[i] = float(p)
@@ -252,6 +259,7 @@ def main() -> int:
         "labels": len(rows),
         "eligible": sum(r.eligible for r in rows),
         "params": PARAMS,
+        "features": list(features),
         "first_pass": first,
         "variants": variants,
         "pick": pick and pick["threshold"],
@@ -268,7 +276,7 @@ def main() -> int:
         Path(str(OUT).format(args.round)).write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     if args.write and ships:
         assert pick is not None
-        x_all = design(rows, set())
+        x_all = design(rows, set(), features)
         el = [i for i, r in enumerate(rows) if r.eligible]
         clf = fit(x_all[el], y[el])
         trees = export(clf)
@@ -281,7 +289,7 @@ def main() -> int:
         import hashlib
 
         sha = hashlib.sha256(model_path().read_bytes()).hexdigest()
-        review = rv.PointReview(trees, float(pick["threshold"]), recs, pp, pq, rv.FEATURES, sha)
+        review = rv.PointReview(trees, float(pick["threshold"]), recs, pp, pq, features, sha)
         check = [{"x": [None if math.isnan(v) else v for v in x_all[i].tolist()], "p": round(float(p), 9)}
                  for i, p in zip(el[:: max(1, len(el) // 20)], ref[:: max(1, len(el) // 20)])]
         meta = {"fitted_on": sets, "rows": len(el), "threshold_rule": f"round {args.round} (coverage-round{args.round}-choice.json)",

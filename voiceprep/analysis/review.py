@@ -54,11 +54,26 @@ BASE_FEATURES = (
     "topic_margin",  # round 5's whole-answer margin over the bank's other questions
     "gate_open",  # the first pass's answer-level gates opened
 )
+# round 23: how much of the point was said, and where (from the same cosines)
+DETAIL_FEATURES = (
+    "sub_min",  # lowest best-window cosine over the point's listed parts (NaN: a one-part point)
+    "sub_count",  # number of listed parts (coverage.subitems)
+    "point_margin",  # at the point's best window: its cosine minus the best other key point's there
+    "support",  # windows within SUPPORT_BAND of the point's best cosine
+    "top3_mean",  # mean of the point's three best window cosines
+    "prompt_at_best",  # the question prompt's cosine at the point's best window
+    "point_at_best_rank",  # 1 if no other key point is closer to that window, else 0
+    "answer_tokens",  # log(1 + the answer's token count)
+    "cue_hits",  # distinct exact, non-negated cue hits
+)
 RECORD_FEATURES = (
     "point_precision",  # of the first pass's `covered` on this point, the share labelled covered
     "point_promotion",  # of its `partial` (and `covered`) on this point, the share labelled covered
 )
-FEATURES = BASE_FEATURES + RECORD_FEATURES
+# every feature a review file may use, in the order rows are built; a file names the ones it was
+# fitted on (rounds 20-22: BASE_FEATURES + RECORD_FEATURES; round 23: all)
+FEATURES = BASE_FEATURES + DETAIL_FEATURES + RECORD_FEATURES
+SUPPORT_BAND = 0.05
 PSEUDO = 4.0  # pseudo-answers at the pool's rate in each point's record
 _NEGATIONS = frozenset({"not", "no", "never", "nothing", "skip", "instead", "rather", "waste", "overkill"})
 
@@ -130,16 +145,16 @@ class Trees:
                 "leaf": self.leaf.astype(int).tolist(), "value": self.value.tolist()}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Trees":
+    def from_dict(cls, d: dict, n_features: int = len(FEATURES)) -> "Trees":
         thr = np.array([np.inf if t is None else float(t) for t in d["threshold"]], dtype=np.float64)
         t = cls(float(d["baseline"]), np.asarray(d["roots"], dtype=np.intp), np.asarray(d["feature"], dtype=np.intp),
                 thr, np.asarray(d["nan_left"], dtype=bool), np.asarray(d["left"], dtype=np.intp),
                 np.asarray(d["right"], dtype=np.intp), np.asarray(d["leaf"], dtype=bool),
                 np.asarray(d["value"], dtype=np.float64))
-        t.validate()
+        t.validate(n_features)
         return t
 
-    def validate(self) -> None:
+    def validate(self, n_features: int) -> None:
         """A damaged file must fail here, at load, not with an IndexError mid-analysis."""
         n = len(self.feature)
         if any(len(a) != n for a in (self.threshold, self.nan_left, self.left, self.right, self.leaf, self.value)):
@@ -150,7 +165,7 @@ class Trees:
         for a in (self.left[inner], self.right[inner]):
             if (a <= np.flatnonzero(inner)).any() or (a >= n).any():  # children come after their parent
                 raise ValueError("tree children out of range")
-        if (self.feature[inner] < 0).any() or (self.feature[inner] >= len(FEATURES)).any():
+        if (self.feature[inner] < 0).any() or (self.feature[inner] >= n_features).any():
             raise ValueError("tree feature out of range")
 
 
@@ -161,11 +176,13 @@ class PointReview:
     records: dict[str, PointRecord]
     prior_precision: float
     prior_promotion: float
-    features: tuple[str, ...] = FEATURES
+    features: tuple[str, ...] = FEATURES  # the columns the trees read, by name (a subset of FEATURES)
     encoder_sha256: str = ""
 
     def row(self, base: list[float], key: str) -> list[float]:
-        return base + record_features(self.records.get(key), self.prior_precision, self.prior_promotion)
+        """The trees' input from a point's base and detail features (``base_features``) and its record."""
+        full = base + record_features(self.records.get(key), self.prior_precision, self.prior_promotion)
+        return [full[i] for i in _columns(self.features)]
 
     def to_dict(self, meta: dict[str, object] | None = None) -> dict[str, object]:
         return {"features": list(self.features), "threshold": self.threshold, "trees": self.trees.to_dict(),
@@ -175,11 +192,18 @@ class PointReview:
 
     @classmethod
     def from_dict(cls, d: dict) -> "PointReview":
-        if tuple(d["features"]) != FEATURES:
-            raise ValueError("point review was fitted on other features")
-        return cls(Trees.from_dict(d["trees"]), float(d["threshold"]),
+        features = tuple(str(f) for f in d["features"])
+        if not features or not set(features) <= set(FEATURES) or len(set(features)) != len(features):
+            raise ValueError("point review was fitted on features this version does not compute")
+        return cls(Trees.from_dict(d["trees"], len(features)), float(d["threshold"]),
                    {k: PointRecord(*map(int, v)) for k, v in d["records"].items()},
-                   float(d["prior_precision"]), float(d["prior_promotion"]), FEATURES, str(d.get("encoder_sha256", "")))
+                   float(d["prior_precision"]), float(d["prior_promotion"]), features,
+                   str(d.get("encoder_sha256", "")))
+
+
+@lru_cache(maxsize=8)
+def _columns(features: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(FEATURES.index(f) for f in features)
 
 
 def review_path() -> Path:
@@ -226,8 +250,8 @@ def eligible(sig: "AnswerSignals", model: "CoverageModel", status: str,
 
 def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage",
                   opening: str | None) -> list[list[float]]:
-    """The first pass's signals for every point of the answer (BASE_FEATURES order); ``opening``
-    is the answer's ``coverage.gate_opening``."""
+    """The first pass's signals for every point of the answer (BASE_FEATURES, then DETAIL_FEATURES);
+    ``opening`` is the answer's ``coverage.gate_opening``."""
     from voiceprep.analysis import coverage as cov
 
     n = len(first.points) or 1
@@ -239,6 +263,7 @@ def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage
     eg = sig.exemplar.margin if sig.exemplar is not None else math.nan
     tm = sig.topic_margin if sig.topic_margin is not None else math.nan
     gate_open = float(opening is not None)
+    details = _details(sig)
     out = []
     for i, (ps, pr) in enumerate(zip(sig.points, first.points)):
         pc, pa = cov.point_probs(sig, model, i)
@@ -250,7 +275,34 @@ def base_features(sig: "AnswerSignals", model: "CoverageModel", first: "Coverage
                 rep = sum(k in reported for k in ks) / len(ks)
         sim = float(ps.sims.max()) if ps.sims is not None and len(ps.sims) else math.nan
         out.append([_logit(pc), _logit(pa), sim, float(bool(ps.exact)), dis, rep, share_cov, share_par, negs, eg, tm,
-                    gate_open])
+                    gate_open, *details[i]])
+    return out
+
+
+def _details(sig: "AnswerSignals") -> list[list[float]]:
+    """DETAIL_FEATURES for every point (NaN where the encoder gave no cosines)."""
+    tokens = math.log1p(len(sig.tokens))
+    sims = [p.sims for p in sig.points]
+    have = all(s is not None and len(s) for s in sims)
+    grid = np.vstack(sims) if have and sims else None  # (points, windows)
+    out = []
+    for i, ps in enumerate(sig.points):
+        cues = float(len({h.cue for h in ps.exact}))
+        subs = ps.sub_sims
+        n_sub = float(len(subs)) if subs is not None and subs.size else 1.0
+        sub_min = float(subs.max(axis=1).min()) if subs is not None and subs.size and len(subs) > 1 else math.nan
+        if grid is None:
+            out.append([sub_min, n_sub, math.nan, math.nan, math.nan, math.nan, math.nan, tokens, cues])
+            continue
+        row = grid[i]
+        j = int(row.argmax())
+        best = float(row[j])
+        others = np.delete(grid[:, j], i)
+        margin = best - float(others.max()) if len(others) else math.nan
+        top = np.sort(row)[::-1][:3]
+        prompt = float(sig.prompt_sims[j]) if sig.prompt_sims is not None and len(sig.prompt_sims) > j else math.nan
+        out.append([sub_min, n_sub, margin, float((row >= best - SUPPORT_BAND).sum()), float(top.mean()), prompt,
+                    float(not len(others) or best >= float(others.max())), tokens, cues])
     return out
 
 
