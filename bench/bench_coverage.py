@@ -83,6 +83,8 @@ DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout16")
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout17")
 # holdout 18: round 22's one evaluation (F1 0.783); development data from round 23 on
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout18")
+# holdout 19: scored once after round 23's freeze (F1 0.853); development data from round 24 on
+DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout19")
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 

@@ -11,7 +11,8 @@ evaluation); holdouts 12 and 13 (round 13's two one-off evaluations); holdouts 1
 scored once more in round 15, when round 15's encoder did not ship); holdout 16 (round 16's one
 evaluation: round 13 plus the exemplar gate, tests/analysis/test_exemplars.py); holdout 17 (round
 20's one evaluation: the learned second look on top, tests/analysis/test_review.py); holdout 18
-(round 22's: every text embedded alone and every stage refitted). The exemplars and the second look
+(round 22's: every text embedded alone and every stage refitted); holdout 19 (round 22 refitted with
+holdout 18, after round 23 failed its rule). The exemplars and the second look
 are fitted on every development set the encoder never saw, holdouts 5-17 included, so on those sets
 their figures are development figures (higher than their one evaluations); the floors stay where
 the one evaluations put them.
@@ -36,7 +37,7 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-SEALED = {"coverage-holdout19", "coverage-holdout20"}  # scored once, by a later round; never opened before
+SEALED = {"coverage-holdout20"}  # scored once, by a later round; never opened before
 # off-topic answers a frozen method covered in a sealed set's one evaluation: the issue allows none, so
 # the target test below fails on them; every other off-topic answer must stay uncovered
 # round 13 covered h13-dev-04 (margin-opened, generic cues); round 16's exemplar gate closes it
@@ -130,6 +131,9 @@ HOLDOUT_FLOORS = {
     # 8 built-in questions (49 of 56 by the trained-question model), round 22's one evaluation
     # (freeze 07ae0fb): F1 0.783 (P 0.763, R 0.804); round 20, shipped before, post hoc 0.802
     "coverage-holdout18": 0.76,
+    # 8 built-in questions (35 of 56 by the trained-question model), scored once after round 23's freeze
+    # (8d7c070, round 22 refitted with holdout 18): F1 0.853 (P 0.818, R 0.890); first pass alone 0.822
+    "coverage-holdout19": 0.83,
 }
 TARGET_F1 = 0.85
 
@@ -174,7 +178,7 @@ def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions, na
                                        "evaluation (F1 0.783 then; the exemplars and the second look are now fitted "
                                        "on every set here, so none is a fresh figure): F1 0.889, 0.748, 0.855, 0.873, "
                                        "0.867, 0.857, 0.854, 0.859, 0.861 and 0.818 on holdouts 6, 7, 11-18; no "
-                                       "off-topic answer covered")
+                                       "off-topic answer covered; holdout 19, its fresh evaluation, 0.853")
 def test_covered_f1_on_every_holdout_meets_the_target(holdout_predictions) -> None:
     off = [a["id"] for name in HOLDOUT_FLOORS for a, pred in holdout_predictions[name]
            if a["kind"] == "off-topic" and "covered" in pred.values()]
