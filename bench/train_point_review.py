@@ -22,7 +22,7 @@ exported trees with numpy. Usage:
 
 ``--frame`` caches the judged rows (building them runs the first pass over every development
 answer, a few minutes; one frame serves every round on the same vectors and first pass);
-``--save`` writes assets/analysis/coverage-round<N>-choice.json (N = 22 by default); ``--write``
+``--save`` writes assets/analysis/coverage-round<N>-choice.json (N = 24 by default); ``--write``
 ships assets/analysis/point-review.json if the ship rule passes and the round's rule is the app's.
 Rounds 19 and 20 were fitted on the vectors of batched texts; on today's code they measure their
 rules on round 21's vectors.
@@ -57,14 +57,15 @@ RULES = {19: "committed in 0d91bd1 (voiceprep/analysis/README.md, Round 19)",
              "embedded alone)",
          22: "committed in cc6c463 (voiceprep/analysis/README.md, Round 22: round 21 without promotions in answers "
              "opened by the topic margin alone)",
-         23: "committed in 27e383d (voiceprep/analysis/README.md, Round 23: round 22 plus DETAIL_FEATURES)"}
+         23: "committed in 27e383d (voiceprep/analysis/README.md, Round 23: round 22 plus DETAIL_FEATURES)",
+         24: "committed in bbd71bd (voiceprep/analysis/README.md, Round 24: round 23 with holdout 19 in the pool)"}
 # round 21's extra condition (c): at least round 20's leave-one-set-out F1 less 0.01, or holdout 18 stays sealed
 FLOOR = {21: 0.819, 22: 0.819}
 # the features each round's trees read (round 23 added DETAIL_FEATURES)
 FEATURES_OF = {n: rv.BASE_FEATURES + rv.RECORD_FEATURES for n in (19, 20, 21, 22)}
 # the gate openings in which a partial point may be promoted (round 22: what the app applies)
 PROMOTE_IN = {19: ("strong", "sim", "margin", None), 20: ("strong", "sim", "margin"), 21: ("strong", "sim", "margin"),
-              22: rv.PROMOTE_IN, 23: rv.PROMOTE_IN}
+              22: rv.PROMOTE_IN, 23: rv.PROMOTE_IN, 24: rv.PROMOTE_IN}
 THRESHOLDS = (0.40, 0.45, 0.50, 0.55)
 MIN_GAIN = 0.01
 PARAMS = dict(max_iter=150, learning_rate=0.05, max_depth=3, l2_regularization=1.0, random_state=0)
@@ -204,7 +205,7 @@ def off_topic_covered(rows: list[Row], pred: list[bool]) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--frame", type=Path, help="pickle of the judged rows (written if missing)")
-    ap.add_argument("--round", type=int, choices=sorted(RULES), default=22,
+    ap.add_argument("--round", type=int, choices=sorted(RULES), default=24,
                     help="which points are re-decided (PROMOTE_IN): 19 also partials of answers the first-pass gates "
                          "closed, 20 and 21 (21: on vectors of texts embedded alone) of every open answer, 22 (as the "
                          "app applies it) not of answers opened by the topic margin alone; 23 as 22 with more "

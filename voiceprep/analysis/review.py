@@ -1,4 +1,4 @@
-"""Rounds 19-22: a second, learned look at each point the first pass called covered or partial.
+"""Rounds 19-24: a second, learned look at each point the first pass called covered or partial.
 
 Why: most of the first pass's errors sit on the covered/partial boundary. It holds back points
 with a high P(covered) because its similarity bar is set above *all* off-topic talk, and it
@@ -54,7 +54,7 @@ BASE_FEATURES = (
     "topic_margin",  # round 5's whole-answer margin over the bank's other questions
     "gate_open",  # the first pass's answer-level gates opened
 )
-# round 23: how much of the point was said, and where (from the same cosines)
+# round 23 (shipped in round 24): how much of the point was said, and where (from the same cosines)
 DETAIL_FEATURES = (
     "sub_min",  # lowest best-window cosine over the point's listed parts (NaN: a one-part point)
     "sub_count",  # number of listed parts (coverage.subitems)
@@ -71,7 +71,7 @@ RECORD_FEATURES = (
     "point_promotion",  # of its `partial` (and `covered`) on this point, the share labelled covered
 )
 # every feature a review file may use, in the order rows are built; a file names the ones it was
-# fitted on (rounds 20-22: BASE_FEATURES + RECORD_FEATURES; round 23: all)
+# fitted on (rounds 20-22: BASE_FEATURES + RECORD_FEATURES; rounds 23-24: all)
 FEATURES = BASE_FEATURES + DETAIL_FEATURES + RECORD_FEATURES
 SUPPORT_BAND = 0.05
 PSEUDO = 4.0  # pseudo-answers at the pool's rate in each point's record
