@@ -85,6 +85,8 @@ DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout17")
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout18")
 # holdout 19: scored once after round 23's freeze (F1 0.853); development data from round 24 on
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout19")
+# holdout 20: round 24's one evaluation (F1 0.786); development data from round 25 on
+DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout20")
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 

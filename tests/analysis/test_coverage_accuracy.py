@@ -12,7 +12,7 @@ scored once more in round 15, when round 15's encoder did not ship); holdout 16 
 evaluation: round 13 plus the exemplar gate, tests/analysis/test_exemplars.py); holdout 17 (round
 20's one evaluation: the learned second look on top, tests/analysis/test_review.py); holdout 18
 (round 22's: every text embedded alone and every stage refitted); holdout 19 (round 22 refitted with
-holdout 18, after round 23 failed its rule). The exemplars and the second look
+holdout 18, after round 23 failed its rule); holdout 20 (round 24's: the detail features). The exemplars and the second look
 are fitted on every development set the encoder never saw, holdouts 5-17 included, so on those sets
 their figures are development figures (higher than their one evaluations); the floors stay where
 the one evaluations put them.
@@ -37,7 +37,7 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-SEALED = {"coverage-holdout20", "coverage-holdout21"}  # scored once, by a later round; never opened before
+SEALED = {"coverage-holdout21"}  # scored once, by a later round; never opened before
 # off-topic answers a frozen method covered in a sealed set's one evaluation: the issue allows none, so
 # the target test below fails on them; every other off-topic answer must stay uncovered
 # round 13 covered h13-dev-04 (margin-opened, generic cues); round 16's exemplar gate closes it
@@ -134,6 +134,9 @@ HOLDOUT_FLOORS = {
     # 8 built-in questions (35 of 56 by the trained-question model), scored once after round 23's freeze
     # (8d7c070, round 22 refitted with holdout 18): F1 0.853 (P 0.818, R 0.890); first pass alone 0.822
     "coverage-holdout19": 0.83,
+    # 8 built-in questions, all judged by the new-question model, round 24's one evaluation (freeze
+    # 42f2635): F1 0.786 (P 0.829, R 0.747); first pass alone 0.746
+    "coverage-holdout20": 0.76,
 }
 TARGET_F1 = 0.85
 
@@ -175,10 +178,10 @@ def test_no_off_topic_holdout_answer_has_a_covered_point(holdout_predictions, na
 
 
 @pytest.mark.xfail(strict=True, reason="known failure, measured with round 24 (the exemplars and the second look are "
-                                       "fitted on every set here, so none is a fresh figure; the fresh ones were 0.783 "
-                                       "on holdout 18, round 22, and 0.853 on holdout 19, round 22 refitted): F1 "
-                                       "0.877, 0.724, 0.862, 0.881, 0.861, 0.938, 0.836, 0.860, 0.869, 0.839 and 0.907 "
-                                       "on holdouts 6, 7, 11-19; no off-topic answer covered")
+                                       "fitted on every set but 20; the fresh figures were 0.783 on holdout 18, round "
+                                       "22, 0.853 on holdout 19, round 22 refitted, and 0.786 on holdout 20, round "
+                                       "24): F1 0.877, 0.724, 0.862, 0.881, 0.861, 0.938, 0.836, 0.860, 0.869, 0.839, "
+                                       "0.907 and 0.786 on holdouts 6, 7, 11-20; no off-topic answer covered")
 def test_covered_f1_on_every_holdout_meets_the_target(holdout_predictions) -> None:
     off = [a["id"] for name in HOLDOUT_FLOORS for a, pred in holdout_predictions[name]
            if a["kind"] == "off-topic" and "covered" in pred.values()]
