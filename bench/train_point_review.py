@@ -1,9 +1,11 @@
-"""Rounds 19-23: fit and select the second look at covered/partial points (voiceprep.analysis.review).
+"""Rounds 19-24: fit and select the second look at covered/partial points (voiceprep.analysis.review).
 
-The rules were committed before they ran (voiceprep/analysis/README.md, rounds 19-23). They differ
+The rules were committed before they ran (voiceprep/analysis/README.md, rounds 19-24). They differ
 in which partial points may be promoted (``PROMOTE_IN``): round 19 also in answers the first-pass
 gates closed, rounds 20 and 21 in every answer they opened (21: refitted after texts began to be
-embedded alone), round 22 not in answers opened by the topic margin alone:
+embedded alone), rounds 22-24 not in answers opened by the topic margin alone; and in the features
+the trees read (``FEATURES_OF``): rounds 23 and 24 add the detail features (24: with holdout 19 in
+the pool). Rounds 22-24 compare against round 22 on the same rows (run both on one frame):
 
 - rows: every key point of every answer in the development sets the shipped encoder never saw,
   judged by the shipped first pass with each answer's exemplar margin taken from the *other* sets'
@@ -59,7 +61,7 @@ RULES = {19: "committed in 0d91bd1 (voiceprep/analysis/README.md, Round 19)",
              "opened by the topic margin alone)",
          23: "committed in 27e383d (voiceprep/analysis/README.md, Round 23: round 22 plus DETAIL_FEATURES)",
          24: "committed in bbd71bd (voiceprep/analysis/README.md, Round 24: round 23 with holdout 19 in the pool)"}
-# round 21's extra condition (c): at least round 20's leave-one-set-out F1 less 0.01, or holdout 18 stays sealed
+# rounds 21-22's extra condition (c): at least round 20's leave-one-set-out F1 less 0.01, or holdout 18 stays sealed
 FLOOR = {21: 0.819, 22: 0.819}
 # the features each round's trees read (round 23 added DETAIL_FEATURES)
 FEATURES_OF = {n: rv.BASE_FEATURES + rv.RECORD_FEATURES for n in (19, 20, 21, 22)}
@@ -208,8 +210,8 @@ def main() -> int:
     ap.add_argument("--round", type=int, choices=sorted(RULES), default=24,
                     help="which points are re-decided (PROMOTE_IN): 19 also partials of answers the first-pass gates "
                          "closed, 20 and 21 (21: on vectors of texts embedded alone) of every open answer, 22 (as the "
-                         "app applies it) not of answers opened by the topic margin alone; 23 as 22 with more "
-                         "features (FEATURES_OF)")
+                         "app applies it) not of answers opened by the topic margin alone; 23 and 24 (shipped) as "
+                         "22 with the detail features (FEATURES_OF)")
     ap.add_argument("--save", action="store_true", help="write assets/analysis/coverage-round<N>-choice.json")
     ap.add_argument("--write", action="store_true", help="ship the pick if the ship rule passes")
     args = ap.parse_args()

@@ -282,12 +282,12 @@ def _topic_text(q: Question) -> str:
 
 
 def _window_vectors(embedder: object, windows: list[Window]) -> tuple[np.ndarray, np.ndarray]:
-    """Vectors for every window from one forward pass over single sentences.
+    """Vectors for every window from its sentences' vectors (each sentence embedded once).
 
     A multi-sentence window gets the length-weighted mean of its sentences' (mean-pooled)
     vectors, renormalised: the same pooling the model uses, minus cross-sentence attention.
     Embedding each window for real would cost about three times as much for 1-2 sentence
-    windows; the whole answer (for on-topic similarity) comes out of the same pass.
+    windows; the whole answer (for on-topic similarity) comes out of the same sentence vectors.
     """
     singles = [w for w in windows if w.size == 1]
     if not singles:  # no one-sentence windows to build on: embed each window as it is
