@@ -37,7 +37,7 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-SEALED = {"coverage-holdout21"}  # scored once, by a later round; never opened before
+SEALED = {"coverage-holdout21", "coverage-holdout22"}  # scored once, by a later round; never opened before
 # off-topic answers a frozen method covered in a sealed set's one evaluation: the issue allows none, so
 # the target test below fails on them; every other off-topic answer must stay uncovered
 # round 13 covered h13-dev-04 (margin-opened, generic cues); round 16's exemplar gate closes it
@@ -61,6 +61,19 @@ def _statuses(bank, q, a, exemplar_gate: bool = True, point_review: bool = True)
     return {p.id: p.status for p in r.coverage.points}
 
 
+def _unopened(folder: Path) -> bool:
+    """A set whose README opens with a SEALED banner and has no "used" status: never to be opened
+    here, even before someone adds it to SEALED (a helper may be writing it as the tests run)."""
+    readme = folder / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    return "SEALED" in text[:400].upper() and "used.**" not in text
+
+
+def test_every_unopened_set_is_in_sealed() -> None:
+    folders = (ROOT / "tests" / "data").glob("coverage*")
+    assert {d.name for d in folders if _unopened(d)} <= SEALED
+
+
 def test_no_labelled_off_topic_answer_has_a_covered_point() -> None:
     """Every off-topic answer of every labelled set but the sealed one. Round 7 covered points in
     three (h4-ba-06, a gaming PM's "tell me about yourself" against battle-for-attention; t8-kids-05
@@ -68,7 +81,7 @@ def test_no_labelled_off_topic_answer_has_a_covered_point() -> None:
     questions covers none, and the issue's target allows none. Holdout 13's one evaluation found
     one more, h13-dev-04, which round 16's exemplar gate closes: none may be covered now."""
     folders = [d for d in sorted((ROOT / "tests" / "data").glob("coverage*"))
-               if d.name not in SEALED and d.name != "coverage-agreement"]
+               if d.name not in SEALED and not _unopened(d) and d.name != "coverage-agreement"]
     off = [(a["id"], _statuses(b, q, a)) for d in folders for b, q, a in _answers(d) if a["kind"] == "off-topic"]
     assert len(off) >= 130
     assert {i for i, p in off if "covered" in p.values()} == KNOWN_OFF_TOPIC_FAILURES
