@@ -156,13 +156,14 @@ def design(rows: list[Row], exclude: set[str], features: tuple[str, ...]) -> np.
     ``exclude``."""
     cache: dict[str, tuple[dict[str, rv.PointRecord], float, float]] = {}
     pool_sets = {r.set_name for r in rows}
+    cols = [rv.FEATURES.index(f) for f in features]
     out = []
     for r in rows:
         if r.set_name not in cache:
             cache[r.set_name] = records([x for x in rows if x.set_name not in exclude | {r.set_name} and x.set_name in pool_sets])
         recs, pp, pq = cache[r.set_name]
         full = r.base + rv.record_features(recs.get(r.key), pp, pq)
-        out.append([full[rv.FEATURES.index(f)] for f in features])
+        out.append([full[c] for c in cols])
     return np.asarray(out, dtype=np.float64)
 
 

@@ -74,6 +74,7 @@ RECORD_FEATURES = (
 # fitted on (rounds 20-22: BASE_FEATURES + RECORD_FEATURES; rounds 23-24: all)
 FEATURES = BASE_FEATURES + DETAIL_FEATURES + RECORD_FEATURES
 SUPPORT_BAND = 0.05
+_LOGIT_ANY = BASE_FEATURES.index("logit_any")
 PSEUDO = 4.0  # pseudo-answers at the pool's rate in each point's record
 _NEGATIONS = frozenset({"not", "no", "never", "nothing", "skip", "instead", "rather", "waste", "overkill"})
 
@@ -98,6 +99,10 @@ def record_features(rec: PointRecord | None, prior_precision: float, prior_promo
     p = (rec.covered_right + PSEUDO * prior_precision) / (rec.covered + PSEUDO)
     q = (rec.reviewed_right + PSEUDO * prior_promotion) / (rec.reviewed + PSEUDO)
     return [_logit(p), _logit(q)]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 def _logit(p: float) -> float:
@@ -324,7 +329,7 @@ def apply(review: PointReview, prompt: str, sig: "AnswerSignals", model: "Covera
             if pv >= review.threshold:
                 p.status, p.confidence = "covered", round(float(pv), 3)
             elif p.status == "covered":  # demoted: how likely it is at least touched on
-                p.status, p.confidence = "partial", round(math.exp(rows[i][1]) / (1.0 + math.exp(rows[i][1])), 3)
+                p.status, p.confidence = "partial", round(_sigmoid(rows[i][_LOGIT_ANY]), 3)
     total = sum(p.weight for p in first.points) or 1.0
     first.score = sum(p.weight * (1.0 if p.status == "covered" else 0.5 if p.status == "partial" else 0.0)
                       for p in first.points) / total
