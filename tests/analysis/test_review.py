@@ -88,8 +88,11 @@ def _first_pass(text: str, ref: str = "netflix-pm/home-discovery", **opts: objec
     return q, sig, model, cov.decide(sig, model, tr)
 
 
-def _constant(raw: float) -> rv.PointReview:
-    return rv.PointReview(_trees(raw), 0.5, {}, 0.8, 0.6)
+ROUND24 = rv.BASE_FEATURES + rv.DETAIL_FEATURES + rv.RECORD_FEATURES
+
+
+def _constant(raw: float, features: tuple[str, ...] = ROUND24, promote_in: tuple[str | None, ...] = ()) -> rv.PointReview:
+    return rv.PointReview(_trees(raw), 0.5, {}, 0.8, 0.6, features, "", promote_in)
 
 
 HOME = ("Um, so the home page problem is really browse abandonment: people scroll for ages and never press "
@@ -193,6 +196,24 @@ def test_which_points_the_review_may_re_decide(status: str, opening: str | None,
                                                expected: bool) -> None:
     assert rv.may_review(status, True, exemplar_closed, opening) is expected
     assert not rv.may_review(status, False, exemplar_closed, opening)  # no words
+    # round 25, with the point exemplars: every covered or partial point of an answer the exemplar
+    # gate left open, whatever opened the first pass's gates; still nothing missed, nothing gated
+    wide = status in ("covered", "partial") and not exemplar_closed
+    assert rv.may_review(status, True, exemplar_closed, opening, rv.OPENINGS) is wide
+
+
+def test_a_file_says_which_openings_it_re_decides() -> None:
+    old = rv.PointReview.from_dict(json.loads(json.dumps({k: v for k, v in _constant(0.0).to_dict().items()
+                                                           if k != "promote_in"})))
+    assert old.promote_in == rv.PROMOTE_IN and old.name == "point-review"  # files before round 25
+    names = rv.FEATURES
+    wide = rv.PointReview(_trees(0.0), 0.5, {}, 0.8, 0.6, names, "", rv.OPENINGS)
+    back = rv.PointReview.from_dict(json.loads(json.dumps(wide.to_dict())))
+    assert back.promote_in == rv.OPENINGS and back.uses_exemplars and back.name == "point-review-exemplars"
+    d = wide.to_dict()
+    d["promote_in"] = ["strong", "whenever"]
+    with pytest.raises(ValueError):
+        rv.PointReview.from_dict(d)
 
 
 @pytest.mark.model
@@ -285,7 +306,7 @@ def test_the_shipped_review_reproduces_scikit_learn() -> None:
 def test_the_shipped_review_belongs_to_the_shipped_encoder_and_knows_the_built_in_points() -> None:
     r = _shipped()
     assert r.encoder_sha256 == hashlib.sha256(model_path().read_bytes()).hexdigest()
-    assert 0.3 <= r.threshold <= 0.6 and r.features == rv.FEATURES  # round 24: the detail features too
+    assert 0.3 <= r.threshold <= 0.6 and r.features == ROUND24  # round 24: the detail features too
     banks = load_banks(QUESTIONS)
     keys = [rv.record_key(q.prompt, kp.text) for b in banks.banks for q in b.questions for kp in q.key_points]
     assert sum(k in r.records for k in keys) / len(keys) > 0.9
@@ -316,3 +337,30 @@ def test_a_real_answer_is_reviewed_through_analyze() -> None:
     back = AnswerReport.from_dict(json.loads(json.dumps(r.to_dict())))
     assert back.coverage.review == "point-review"
     assert [p.review_p for p in back.coverage.points] == [p.review_p for p in r.coverage.points]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("made_here", [True, False])
+def test_an_exemplar_review_reads_the_answers_windows_against_the_table(monkeypatch: pytest.MonkeyPatch,
+                                                                        made_here: bool) -> None:
+    """Round 25's wiring on real signals: trees that cover a point only if some window of the
+    answer is (nearly) a window that made it elsewhere. A table holding this answer's own evidence
+    windows covers every covered or partial point, even with the gates shut; a table of windows
+    unlike any of the answer's covers none."""
+    from voiceprep.analysis import point_exemplars as pex
+
+    q, sig, model, first = _first_pass(HOME)
+    before = [p.status for p in first.points]
+    keys = [rv.record_key(q.prompt, kp.text) for kp in q.key_points]
+    vecs = np.stack([pex.evidence_vector(sig, i) for i in range(len(keys))])
+    if not made_here:
+        vecs = -vecs  # MiniLM windows of an on-topic answer are never anti-parallel to its own
+    table = pex.PointExemplars(tuple(keys), np.full(len(keys), pex.LABELS.index("covered"), dtype=np.int8),
+                               vecs.astype(np.float32), tuple("s" for _ in keys))
+    trees = _trees(0.0, _stump(rv.FEATURES.index("ex_pos"), 0.99, -5.0, 5.0))
+    review = rv.PointReview(trees, 0.5, {}, 0.8, 0.6, rv.FEATURES, "", rv.OPENINGS)
+    monkeypatch.setattr(cov, "gate_opening", lambda s, m: None)  # round 24 would promote nothing here
+    rv.apply(review, q.prompt, sig, model, first, table)
+    assert first.review == "point-review-exemplars"
+    want = "covered" if made_here else "partial"
+    assert [p.status for p in first.points] == ["missed" if b == "missed" else want for b in before]

@@ -13,8 +13,9 @@ from voiceprep.analysis.exemplars import ExemplarTable, load_exemplars
 from voiceprep.analysis.fillers import Hit, count_by_phrase, find_fillers, find_hedges
 from voiceprep.analysis.followup import follow_up
 from voiceprep.analysis.options import AnalysisOptions
+from voiceprep.analysis.point_exemplars import PointExemplars, load_point_exemplars
+from voiceprep.analysis.review import EXEMPLAR_FILE, PointReview, load_review, record_key, review_path
 from voiceprep.analysis.review import apply as apply_review
-from voiceprep.analysis.review import load_review
 from voiceprep.analysis.report import (
     Annotation,
     AnswerReport,
@@ -134,10 +135,23 @@ def judge_coverage(transcript: Transcript, tokens: list[Token], filler_tokens: s
     result = cov.decide(signals, model, transcript)
     result.model = model_name
     if options.point_review and signals.embeddings_used:
-        review = load_review(options.review)
+        review, exemplars = pick_review(question, options)
         if review is not None:
-            apply_review(review, question.prompt, signals, model, result)
+            apply_review(review, question.prompt, signals, model, result, exemplars)
     return result
+
+
+def pick_review(question: Question, options: AnalysisOptions) -> tuple[PointReview | None, PointExemplars | None]:
+    """Round 25's second look where every key point of the question has point exemplars, else
+    round 24's (a user's own question, an edited point, a missing or damaged file)."""
+    if options.exemplar_review:
+        exemplars = load_point_exemplars(options.point_exemplars, options.exemplars_without)
+        keys = [record_key(question.prompt, kp.text) for kp in question.key_points]
+        if exemplars is not None and exemplars.covers(keys):
+            review = load_review(options.review_exemplars or str(review_path(EXEMPLAR_FILE)))
+            if review is not None and review.uses_exemplars:
+                return review, exemplars
+    return load_review(options.review), None
 
 
 def _finite_times(transcript: Transcript) -> Transcript:

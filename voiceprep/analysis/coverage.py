@@ -87,6 +87,10 @@ class AnswerSignals:
     dismissed: set[int] | None = None  # token indices in dismissing stretches (computed on demand)
     reported: set[int] | None = None  # token indices in stretches attributed to others (on demand)
     exemplar: Closest | None = None  # round 16: against the labelled answers to each built-in question
+    # round 25: every window built (one- and two-sentence, before restrict_windows) and each key
+    # point's cosine to it, for the point exemplars (voiceprep.analysis.point_exemplars)
+    window_vecs: np.ndarray | None = None
+    window_point_sims: np.ndarray | None = None
     # round 17: token indices in rejection stretches, per variant (with / without generic refusals)
     rejected: dict[bool, set[int]] = field(default_factory=dict)
 
@@ -142,6 +146,7 @@ def extract(
         topic_vec = embedder.embed_cached([_topic_text(question)])  # type: ignore[attr-defined]
         win_vecs, full_vec = _window_vectors(embedder, windows)
         sims = kp_vecs @ win_vecs.T
+        sig.window_vecs, sig.window_point_sims = win_vecs, sims
         sig.prompt_sims = embedder.embed_cached([question.prompt])[0] @ win_vecs.T  # type: ignore[attr-defined]
         sub_sims = sub_vecs @ win_vecs.T
         k = 0

@@ -40,6 +40,14 @@ class AnalysisOptions:
     # (the bench that fits it measures the first pass); ``review``: path of the file, None = shipped
     point_review: bool = True
     review: str | None = None
+    # round 25's second look for questions with point exemplars (voiceprep.analysis.point_exemplars):
+    # False judges every question with round 24's; paths of its review file and its table, None = shipped
+    exemplar_review: bool = True
+    review_exemplars: str | None = None
+    point_exemplars: str | None = None
+    # labelled sets whose point exemplars are left out: the accuracy tests judge a labelled set against
+    # the other sets' exemplars, as a user's fresh answer is judged (its own are not in the table)
+    exemplars_without: frozenset[str] = frozenset()
     extra: dict[str, float] = field(default_factory=dict)
 
     @classmethod

@@ -1,4 +1,4 @@
-"""Rounds 19-24: a second, learned look at each point the first pass called covered or partial.
+"""Rounds 19-25: a second, learned look at each point the first pass called covered or partial.
 
 Why: most of the first pass's errors sit on the covered/partial boundary. It holds back points
 with a high P(covered) because its similarity bar is set above *all* off-topic talk, and it
@@ -16,8 +16,15 @@ points stay missed, so an answer that says nothing about a point never gains it,
 the first pass judged off topic never gains a covered point. A point with no record (a user's own question, an edited point) gets
 the pool's rates, and the trees judge it from the first pass's signals alone.
 
-The file ships as JSON next to the calibration; the trees are evaluated with numpy (no
-scikit-learn at run time). If the file is missing or unreadable, the first pass stands.
+Round 25 adds a second file for the built-in questions: the same kind of trees reading also how
+close the answer's windows come to windows that made, or missed, each point in the labelled
+answers (voiceprep.analysis.point_exemplars). With that evidence it re-decides covered and partial
+points of every answer the exemplar gate left open, whatever opened the first pass's gates; a
+question without exemplars (a user's own, an edited point) keeps round 24's file.
+
+The files ship as JSON next to the calibration; the trees are evaluated with numpy (no
+scikit-learn at run time). If a file is missing or unreadable, the first pass stands (round 25's:
+round 24's look judges instead).
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from voiceprep.analysis.point_exemplars import FEATURES as EXEMPLAR_FEATURES
+from voiceprep.analysis.point_exemplars import PointExemplars
 from voiceprep.analysis.trained import point_key
 
 if TYPE_CHECKING:  # coverage imports the embedding code; keep this module light for the fitter
@@ -39,6 +48,7 @@ if TYPE_CHECKING:  # coverage imports the embedding code; keep this module light
     from voiceprep.analysis.transcript import Transcript
 
 FILE = "point-review.json"
+EXEMPLAR_FILE = "point-review-exemplars.json"  # round 25: for questions with point exemplars
 # the first pass's signals, per point (base_features), then the point's record (record_features)
 BASE_FEATURES = (
     "logit_covered",  # first pass P(covered)
@@ -71,8 +81,9 @@ RECORD_FEATURES = (
     "point_promotion",  # of its `partial` (and `covered`) on this point, the share labelled covered
 )
 # every feature a review file may use, in the order rows are built; a file names the ones it was
-# fitted on (rounds 20-22: BASE_FEATURES + RECORD_FEATURES; rounds 23-24: all)
-FEATURES = BASE_FEATURES + DETAIL_FEATURES + RECORD_FEATURES
+# fitted on (rounds 20-22: BASE_FEATURES + RECORD_FEATURES; rounds 23-24: those and DETAIL_FEATURES;
+# round 25: all, EXEMPLAR_FEATURES from voiceprep.analysis.point_exemplars)
+FEATURES = BASE_FEATURES + DETAIL_FEATURES + RECORD_FEATURES + EXEMPLAR_FEATURES
 SUPPORT_BAND = 0.05
 _LOGIT_ANY = BASE_FEATURES.index("logit_any")
 PSEUDO = 4.0  # pseudo-answers at the pool's rate in each point's record
@@ -183,27 +194,46 @@ class PointReview:
     prior_promotion: float
     features: tuple[str, ...] = FEATURES  # the columns the trees read, by name (a subset of FEATURES)
     encoder_sha256: str = ""
+    promote_in: tuple[str | None, ...] = ()  # the openings whose partial points it re-decides (may_review)
 
-    def row(self, base: list[float], key: str) -> list[float]:
-        """The trees' input from a point's base and detail features (``base_features``) and its record."""
-        full = base + record_features(self.records.get(key), self.prior_precision, self.prior_promotion)
+    def __post_init__(self) -> None:
+        if not self.promote_in:  # files before round 25 do not say: round 22's rule
+            object.__setattr__(self, "promote_in", PROMOTE_IN)
+
+    @property
+    def uses_exemplars(self) -> bool:
+        return bool(set(self.features) & set(EXEMPLAR_FEATURES))
+
+    @property
+    def name(self) -> str:
+        """What the report's ``coverage.review`` says."""
+        return "point-review-exemplars" if self.uses_exemplars else "point-review"
+
+    def row(self, base: list[float], key: str, exemplar: list[float] | None = None) -> list[float]:
+        """The trees' input from a point's base and detail features (``base_features``), its record
+        and its point-exemplar features (NaN without them)."""
+        full = base + record_features(self.records.get(key), self.prior_precision, self.prior_promotion) + (
+            exemplar if exemplar is not None else [math.nan] * len(EXEMPLAR_FEATURES))
         return [full[i] for i in _columns(self.features)]
 
     def to_dict(self, meta: dict[str, object] | None = None) -> dict[str, object]:
         return {"features": list(self.features), "threshold": self.threshold, "trees": self.trees.to_dict(),
                 "prior_precision": self.prior_precision, "prior_promotion": self.prior_promotion,
                 "records": {k: [r.covered, r.covered_right, r.reviewed, r.reviewed_right] for k, r in sorted(self.records.items())},
-                "encoder_sha256": self.encoder_sha256, "meta": meta or {}}
+                "encoder_sha256": self.encoder_sha256, "promote_in": list(self.promote_in), "meta": meta or {}}
 
     @classmethod
     def from_dict(cls, d: dict) -> "PointReview":
         features = tuple(str(f) for f in d["features"])
         if not features or not set(features) <= set(FEATURES) or len(set(features)) != len(features):
             raise ValueError("point review was fitted on features this version does not compute")
+        promote_in = tuple(d.get("promote_in") or PROMOTE_IN)
+        if not set(promote_in) <= set(OPENINGS):
+            raise ValueError("point review names a gate opening this version does not know")
         return cls(Trees.from_dict(d["trees"], len(features)), float(d["threshold"]),
                    {k: PointRecord(*map(int, v)) for k, v in d["records"].items()},
                    float(d["prior_precision"]), float(d["prior_promotion"]), features,
-                   str(d.get("encoder_sha256", "")))
+                   str(d.get("encoder_sha256", "")), promote_in)
 
 
 @lru_cache(maxsize=8)
@@ -211,10 +241,10 @@ def _columns(features: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(FEATURES.index(f) for f in features)
 
 
-def review_path() -> Path:
+def review_path(file: str = FILE) -> Path:
     from voiceprep.analysis.coverage import calibration_path
 
-    return calibration_path().with_name(FILE)
+    return calibration_path().with_name(file)
 
 
 @lru_cache(maxsize=4)
@@ -232,6 +262,9 @@ def load_review(path: str | None = None) -> PointReview | None:
 # only as a whole (a love-of-the-product answer to "why Netflix" is topical by nature); round 19
 # also allowed None, an answer the gates closed
 PROMOTE_IN: tuple[str | None, ...] = ("strong", "sim")
+# every value coverage.gate_opening returns; round 25 re-decides partials whatever opened the gates,
+# or if nothing did (its exemplar features, not the opening, tell an off-topic answer apart)
+OPENINGS: tuple[str | None, ...] = ("strong", "sim", "margin", None)
 
 
 def may_review(status: str, has_words: bool, exemplar_closed: bool, opening: str | None,
@@ -311,17 +344,22 @@ def _details(sig: "AnswerSignals") -> list[list[float]]:
     return out
 
 
-def apply(review: PointReview, prompt: str, sig: "AnswerSignals", model: "CoverageModel", first: "Coverage") -> None:
-    """Re-decide the eligible points of ``first`` in place, and its score."""
+def apply(review: PointReview, prompt: str, sig: "AnswerSignals", model: "CoverageModel", first: "Coverage",
+          exemplars: PointExemplars | None = None) -> None:
+    """Re-decide the eligible points of ``first`` in place, and its score. ``exemplars``: the point
+    exemplars, for a review that reads them (round 25)."""
     from voiceprep.analysis.coverage import exemplar_closed, gate_opening
 
     opening = gate_opening(sig, model)
     rows = base_features(sig, model, first, opening)
     closed = exemplar_closed(sig, model)
-    idx = [i for i, p in enumerate(first.points) if may_review(p.status, bool(sig.windows), closed, opening)]
-    first.review = "point-review"
+    idx = [i for i, p in enumerate(first.points)
+           if may_review(p.status, bool(sig.windows), closed, opening, review.promote_in)]
+    keys = [record_key(prompt, p.text) for p in first.points]
+    ex = exemplars.features(sig.window_vecs, keys) if exemplars is not None and review.uses_exemplars else None
+    first.review = review.name
     if idx:
-        x = np.array([review.row(rows[i], record_key(prompt, first.points[i].text)) for i in idx])
+        x = np.array([review.row(rows[i], keys[i], ex[i] if ex is not None else None) for i in idx])
         probs = review.trees.prob(x)
         for i, pv in zip(idx, probs):
             p = first.points[i]
