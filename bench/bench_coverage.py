@@ -832,6 +832,7 @@ def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,), calibr
     dev_questions = {json.loads(f.read_text(encoding="utf-8"))["question"] for d in dev_dirs for f in d.glob("*.json")}
     status, meta, skipped, times = [], [], [], []
     used: dict[str, int] = {}  # answers per coverage model (trained-question / new-question)
+    reviews: dict[str, int] = {}  # answers per second look (round 24's, round 25's with point exemplars)
     files = sorted(folder.glob("*.json"))
     for f in files:
         d = cal.load_set(f)
@@ -848,6 +849,7 @@ def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,), calibr
             if r.coverage.method != "cues+embeddings":
                 raise SystemExit(f"embedding model not used: {r.coverage.embedding_error}")
             used[r.coverage.model] = used.get(r.coverage.model, 0) + 1
+            reviews[str(r.coverage.review)] = reviews.get(str(r.coverage.review), 0) + 1
             got = {p.id: p.status for p in r.coverage.points}
             it = cal.Labelled(d["question"], a["id"], a.get("kind", ""), "holdout", a["labels"], None, q)  # type: ignore[arg-type]
             for pid in a["labels"]:
@@ -857,7 +859,7 @@ def holdout(folder: Path = HOLDOUT, dev_dirs: tuple[Path, ...] = (DATA,), calibr
                 status.append(got[pid])
                 meta.append((it, pid))
     out = {"files": [f.name for f in files], "answers": len({it.answer_id for it, _ in meta}), "skipped": skipped,
-           "coverage_models_used": used, "overall": scores(status, meta), "per_question": per_question(status, meta)}
+           "coverage_models_used": used, "second_look_used": reviews, "overall": scores(status, meta), "per_question": per_question(status, meta)}
     for name, keep in (("questions_with_dev_data", True), ("new_questions", False)):
         idx = [k for k, (it, _) in enumerate(meta) if (it.set_question in dev_questions) == keep]
         if idx:

@@ -127,3 +127,76 @@ def test_a_question_without_exemplars_keeps_round_24s_second_look(tmp_path: Path
     review, exemplars = pick_review(q, AnalysisOptions(point_exemplars=str(tmp_path / pex.FILE),
                                                        review_exemplars=str(tmp_path / "none.json")))
     assert exemplars is None and (review is None or not review.uses_exemplars)
+
+
+# ---- the shipped table and second look ----
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _shipped() -> pex.PointExemplars:
+    t = pex.load_point_exemplars()
+    assert t is not None, pex.point_exemplars_path()
+    return t
+
+
+def test_the_shipped_table_belongs_to_the_shipped_encoder_and_knows_every_built_in_point() -> None:
+    import hashlib
+
+    from voiceprep.analysis.embeddings import model_path
+    from voiceprep.bank.loader import load_banks
+
+    t = _shipped()
+    assert t.encoder_sha256 == hashlib.sha256(model_path().read_bytes()).hexdigest()
+    banks = load_banks(ROOT / "questions")
+    questions = [q for b in banks.banks for q in b.questions]
+    assert questions and all(t.covers([record_key(q.prompt, kp.text) for kp in q.key_points]) for q in questions)
+
+
+def test_no_sealed_set_is_in_the_table_or_the_review() -> None:
+    import json
+
+    from tests.analysis.test_coverage_accuracy import SEALED
+    from voiceprep.analysis import review as rv
+
+    assert set(_shipped().sources) and not set(_shipped().sources) & SEALED
+    raw = json.loads(rv.review_path(rv.EXEMPLAR_FILE).read_text(encoding="utf-8"))
+    assert set(raw["meta"]["fitted_on"]) and not set(raw["meta"]["fitted_on"]) & SEALED
+
+
+def test_the_shipped_exemplar_review_reproduces_scikit_learn() -> None:
+    import json
+
+    from voiceprep.analysis import review as rv
+
+    raw = json.loads(rv.review_path(rv.EXEMPLAR_FILE).read_text(encoding="utf-8"))
+    r = rv.load_review(str(rv.review_path(rv.EXEMPLAR_FILE)))
+    assert r is not None and r.uses_exemplars and r.promote_in == rv.OPENINGS and 0.3 <= r.threshold <= 0.6
+    check = raw["meta"]["check"]
+    assert len(check) >= 10
+    x = np.array([[math.nan if v is None else v for v in c["x"]] for c in check])
+    assert r.trees.prob(x) == pytest.approx([c["p"] for c in check], abs=1e-8)
+
+
+@pytest.mark.model
+def test_a_built_in_question_is_judged_with_its_exemplars_and_an_edited_one_without() -> None:
+    """Through analyze() as the app runs it: the real encoder, table and files."""
+    from dataclasses import replace
+
+    from voiceprep.analysis.analyzer import analyze
+    from voiceprep.analysis.transcript import Transcript
+    from voiceprep.bank.loader import load_banks
+
+    bank, q = load_banks(ROOT / "questions").resolve("netflix-pm/home-discovery")
+    text = ("So the real problem is people scroll for ages and never press play. I'd split members by tenure and "
+            "device, make the rows fewer and more personal, and measure the share of sessions that start a title "
+            "within a few minutes, with retention as the guardrail, in an A/B test on a slice of members.")
+    r = analyze(Transcript.from_text(text), bank, q, None, AnalysisOptions())
+    assert r.coverage.review == "point-review-exemplars"
+    assert [p.id for p in r.coverage.points] == [kp.id for kp in q.key_points]
+    edited = replace(q, key_points=(replace(q.key_points[0], text=q.key_points[0].text + " (my wording)"),
+                                    *q.key_points[1:]))
+    e = analyze(Transcript.from_text(text), bank, edited, None, AnalysisOptions())
+    assert e.coverage.review == "point-review"  # one point has no exemplars: round 24's look for the answer
+    off = analyze(Transcript.from_text(text), bank, q, None, AnalysisOptions(exemplar_review=False))
+    assert off.coverage.review == "point-review"

@@ -281,7 +281,8 @@ def test_a_damaged_tree_file_is_refused_at_load(tmp_path: Path, damage: str) -> 
 def test_analyze_without_a_review_file_gives_the_first_pass(tmp_path: Path) -> None:
     bank, q = load_banks(QUESTIONS).resolve("netflix-pm/home-discovery")
     off = analyze(Transcript.from_text(HOME), bank, q, None, AnalysisOptions(point_review=False))
-    gone = analyze(Transcript.from_text(HOME), bank, q, None, AnalysisOptions(review=str(tmp_path / "none.json")))
+    gone = analyze(Transcript.from_text(HOME), bank, q, None, AnalysisOptions(review=str(tmp_path / "none.json"),
+                                                                             review_exemplars=str(tmp_path / "none.json")))
     assert off.coverage.review is None and gone.coverage.review is None
     assert [p.status for p in off.coverage.points] == [p.status for p in gone.coverage.points]
 
@@ -321,22 +322,26 @@ def test_no_sealed_set_is_in_the_review() -> None:
 
 @pytest.mark.model
 def test_a_real_answer_is_reviewed_through_analyze() -> None:
-    """A strong labelled answer, through the real encoder, exemplars and shipped review: every
-    re-decided point follows its probability, and the points the labeller credited stay covered."""
+    """A strong labelled answer, through the real encoder, exemplars and shipped reviews (round 25's,
+    with the other sets' point exemplars; round 24's without any): every re-decided point follows its
+    probability, and the points the labeller credited stay covered."""
     data = json.loads((ROOT / "tests" / "data" / "coverage-holdout16" / "netflix-pm--ads-tier-growth.json").read_text(encoding="utf-8"))
     strong = next(a for a in data["answers"] if a["kind"] == "strong")
     bank, q = load_banks(QUESTIONS).resolve(data["question"])
-    r = analyze(Transcript.from_text(strong["text"]), bank, q, None, AnalysisOptions())
-    assert r.coverage.review == "point-review"
-    credited = {pid for pid, lab in strong["labels"].items() if lab == "covered"}
-    got = {p.id for p in r.coverage.points if p.status == "covered"}
-    assert len(got & credited) >= len(credited) - 1 and not got - credited
-    reviewed = [p for p in r.coverage.points if p.review_p is not None]
-    assert reviewed and all((p.status == "covered") == (p.review_p >= _shipped().threshold) for p in reviewed)
-    assert "covered" in {p.status for p in r.coverage.points}
-    back = AnswerReport.from_dict(json.loads(json.dumps(r.to_dict())))
-    assert back.coverage.review == "point-review"
-    assert [p.review_p for p in back.coverage.points] == [p.review_p for p in r.coverage.points]
+    for opts, name, shipped in ((AnalysisOptions(exemplars_without=frozenset({"coverage-holdout16"})), "point-review-exemplars",
+                                 rv.load_review(str(rv.review_path(rv.EXEMPLAR_FILE)))),
+                                (AnalysisOptions(exemplar_review=False), "point-review", _shipped())):
+        r = analyze(Transcript.from_text(strong["text"]), bank, q, None, opts)
+        assert r.coverage.review == name and shipped is not None
+        credited = {pid for pid, lab in strong["labels"].items() if lab == "covered"}
+        got = {p.id for p in r.coverage.points if p.status == "covered"}
+        assert len(got & credited) >= len(credited) - 1 and not got - credited
+        reviewed = [p for p in r.coverage.points if p.review_p is not None]
+        assert reviewed and all((p.status == "covered") == (p.review_p >= shipped.threshold) for p in reviewed)
+        assert "covered" in {p.status for p in r.coverage.points}
+        back = AnswerReport.from_dict(json.loads(json.dumps(r.to_dict())))
+        assert back.coverage.review == name
+        assert [p.review_p for p in back.coverage.points] == [p.review_p for p in r.coverage.points]
 
 
 @pytest.mark.model
