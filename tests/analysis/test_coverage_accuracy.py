@@ -37,7 +37,7 @@ from voiceprep.bank.loader import load_banks
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "data" / "coverage"
-SEALED = {"coverage-holdout21", "coverage-holdout22", "coverage-holdout23", "coverage-holdout24"}  # scored once, by a later round; never opened before
+SEALED = {"coverage-holdout23", "coverage-holdout24"}  # scored once, by a later round; never opened before
 # off-topic answers a frozen method covered in a sealed set's one evaluation: the issue allows none, so
 # the target test below fails on them; every other off-topic answer must stay uncovered
 # round 13 covered h13-dev-04 (margin-opened, generic cues); round 16's exemplar gate closes it
@@ -154,6 +154,13 @@ HOLDOUT_FLOORS = {
     # 8 built-in questions, all judged by the new-question model, round 24's one evaluation (freeze
     # 42f2635): F1 0.786 (P 0.829, R 0.747); first pass alone 0.746
     "coverage-holdout20": 0.76,
+    # 8 built-in questions (21 of 56 by the trained-question model), round 25's first evaluation (freeze
+    # 3aea8ee, judged against every development set's point exemplars): F1 0.865 (P 0.846, R 0.885);
+    # round 24 post hoc 0.859
+    "coverage-holdout21": 0.84,
+    # 8 built-in questions (all 56 by the trained-question model), round 25's second evaluation (the same
+    # freeze): F1 0.899 (P 0.856, R 0.947); round 24 post hoc 0.875
+    "coverage-holdout22": 0.87,
 }
 TARGET_F1 = 0.85
 
@@ -199,8 +206,9 @@ def test_spent_holdouts_reach_the_target_as_development_data(holdout_predictions
     (each judged here against the *other* sets' point exemplars, as a fresh answer is). Measured at
     the freeze: F1 0.909, 0.866, 0.890, 0.939, 0.919, 0.950, 0.871, 0.854, 0.890, 0.891, 0.924 and
     0.880 on holdouts 6, 7, 11-20 (round 24: 0.877, 0.724, 0.862, 0.881, 0.861, 0.938, 0.836, 0.860,
-    0.869, 0.839, 0.907, 0.786). The target is judged once per sealed set (voiceprep/analysis/README.md,
-    "Held-out evaluations"); this keeps the development level from sliding below it."""
+    0.869, 0.839, 0.907, 0.786); holdouts 21 and 22 are round 25's own evaluations, 0.865 and 0.899,
+    which nothing was fitted on. The target is judged once per sealed set (voiceprep/analysis/README.md,
+    round 25); this keeps the development level from sliding below it."""
     off = [a["id"] for name in HOLDOUT_FLOORS for a, pred in holdout_predictions[name]
            if a["kind"] == "off-topic" and "covered" in pred.values()]
     assert off == []
