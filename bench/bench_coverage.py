@@ -87,8 +87,9 @@ DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout18")
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout19")
 # holdout 20: round 24's one evaluation (F1 0.786); development data from round 25 on
 DEV_DIRS = (*DEV_DIRS, ROOT / "tests" / "data" / "coverage-holdout20")
-# holdouts 21 and 22: round 25's two evaluations (F1 0.865, 0.899); development data from round 26 on
-DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (21, 22)))
+# holdouts 21-24: round 25's evaluations (F1 0.865, 0.899; confirmation 0.920, 0.847); development data
+# from round 26 on
+DEV_DIRS = (*DEV_DIRS, *(ROOT / "tests" / "data" / f"coverage-holdout{n}" for n in (21, 22, 23, 24)))
 RESULTS = ROOT / "assets" / "analysis"
 HALVING_SEEDS = (7, 8, 9)
 

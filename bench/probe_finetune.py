@@ -39,7 +39,7 @@ from voiceprep.settings import DEFAULT_FILLERS  # noqa: E402
 
 DEV_DIRS = ("coverage", "coverage-holdout", "coverage-holdout2", "coverage-holdout3")
 # sets kept for one final evaluation each: loading them here (the trainer's loader too) is refused
-SEALED = ("coverage-holdout23", "coverage-holdout24")  # holdouts 7 and 8 were scored in round 8, 9-11 in rounds 9-11, 12-13 in round 13, 14-15 in round 15, 16 in round 16, 17 in round 20, 18 in round 22, 19 after round 23, 20 in round 24, 21 and 22 in round 25
+SEALED = ("coverage-holdout25", "coverage-holdout26")  # holdouts 7 and 8 were scored in round 8, 9-11 in rounds 9-11, 12-13 in round 13, 14-15 in round 15, 16 in round 16, 17 in round 20, 18 in round 22, 19 after round 23, 20 in round 24, 21-24 in round 25
 
 
 def load(dirs: tuple[str, ...] = DEV_DIRS) -> list[dict]:
