@@ -168,7 +168,8 @@ class Coverage:
     exemplar_margin: float | None = None
     closer_to: str | None = None
     closer_to_prompt: str | None = None
-    # round 19: which second look re-decided covered/partial points ("point-review"), or None
+    # which second look re-decided covered/partial points: "point-review-exemplars" (round 25, questions
+    # with point exemplars), "point-review" (round 24's, any other question), or None
     review: str | None = None
 
     def off_question_note(self) -> str | None:
