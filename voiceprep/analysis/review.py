@@ -9,12 +9,15 @@ known that a fixed rule cannot use: how the first pass's signals combine on real
 often the first pass is right about *this* point. A small tree ensemble, fitted on the answers
 the encoder never saw (``bench/train_point_review.py``), re-decides those points from both.
 
-What it may change: a `covered` point can become `partial`, and a `partial` one `covered` only in an
-answer whose first-pass gates opened on its points (round 20; round 22: not on the whole answer's
-topicality alone), never in one the exemplar gate closed. Missed
-points stay missed, so an answer that says nothing about a point never gains it, and an answer
-the first pass judged off topic never gains a covered point. A point with no record (a user's own question, an edited point) gets
-the pool's rates, and the trees judge it from the first pass's signals alone.
+What it may change: a `covered` point can become `partial`, and a `partial` one `covered`, never in
+an answer the exemplar gate closed. Missed points stay missed, so an answer that says nothing about
+a point never gains it. Round 24's file (``promote_in``: round 22's rule) promotes only in an answer
+whose first-pass gates opened on its points, not on the whole answer's topicality alone, so an
+answer the first pass judged off topic never gains a covered point from it; round 25's file
+promotes in any answer the exemplar gate left open, because its exemplar features, not the
+opening, tell an off-topic answer apart (checked on every labelled off-topic answer). A point with
+no record (a user's own question, an edited point) gets the pool's rates, and the trees judge it
+from the first pass's signals alone.
 
 Round 25 adds a second file for the built-in questions: the same kind of trees reading also how
 close the answer's windows come to windows that made, or missed, each point in the labelled
