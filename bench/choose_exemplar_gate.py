@@ -93,8 +93,7 @@ def collect(dirs: tuple[Path, ...] = DEV_DIRS) -> list[Answer]:
 def table(answers: list[Answer]) -> ex.ExemplarTable:
     """As shipped: float16 on disk, renormalised on load."""
     keep = [a for a in answers if a.kind in ex.KINDS]
-    vecs = np.stack([a.vec for a in keep]).astype(np.float16).astype(np.float32)
-    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+    vecs = ex.as_stored(np.stack([a.vec for a in keep]))
     return ex.ExemplarTable(tuple(a.key for a in keep), tuple(a.question for a in keep), tuple(a.prompt for a in keep), vecs, encoder_sha256())
 
 

@@ -56,6 +56,7 @@ from bench_coverage import DEV_DIRS  # noqa: E402
 from choose_exemplar_gate import ENCODER_SETS, collect, prf, table  # noqa: E402
 
 from voiceprep.analysis import point_exemplars as pex  # noqa: E402
+from voiceprep.analysis.exemplars import as_stored  # noqa: E402
 from voiceprep.analysis import review as rv  # noqa: E402
 from voiceprep.analysis.point_exemplars import PointExemplars  # noqa: E402
 
@@ -164,10 +165,8 @@ def build_frame() -> Frame:
                                     p.status, opening, closed, b))
     from bench_coverage import encoder_sha256
 
-    vecs = np.stack(ex_vecs).astype(np.float16).astype(np.float32)  # as shipped: float16 on disk, renormalised
-    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
-    ex_table = pex.PointExemplars(tuple(ex_keys), np.array(ex_labels, dtype=np.int8), vecs, tuple(ex_sources),
-                                  encoder_sha256())
+    ex_table = pex.PointExemplars(tuple(ex_keys), np.array(ex_labels, dtype=np.int8), as_stored(np.stack(ex_vecs)),
+                                  tuple(ex_sources), encoder_sha256())
     return Frame(rows, windows, ex_table)
 
 

@@ -91,7 +91,7 @@ def _first_pass(text: str, ref: str = "netflix-pm/home-discovery", **opts: objec
 ROUND24 = rv.BASE_FEATURES + rv.DETAIL_FEATURES + rv.RECORD_FEATURES
 
 
-def _constant(raw: float, features: tuple[str, ...] = ROUND24, promote_in: tuple[str | None, ...] = ()) -> rv.PointReview:
+def _constant(raw: float, features: tuple[str, ...] = ROUND24, promote_in: tuple[str | None, ...] = rv.PROMOTE_IN) -> rv.PointReview:
     return rv.PointReview(_trees(raw), 0.5, {}, 0.8, 0.6, features, "", promote_in)
 
 

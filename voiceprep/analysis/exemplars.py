@@ -34,6 +34,21 @@ def prompt_key(prompt: str) -> str:
     return point_key(prompt)
 
 
+def group_rows(keys: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Row indices per key, in row order (a table's rows for one question or one point)."""
+    by: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        by.setdefault(k, []).append(i)
+    return {k: np.asarray(v, dtype=np.intp) for k, v in by.items()}
+
+
+def as_stored(vectors: np.ndarray) -> np.ndarray:
+    """Unit-length float32 rows as a table holds them after its float16 file is read back: the
+    loaders apply this, and the fitters apply it to the vectors they select on, so both agree."""
+    v = np.asarray(vectors).astype(np.float16).astype(np.float32)
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+
+
 @dataclass(frozen=True)
 class Closest:
     """How an answer sits among the exemplars: ``margin`` is this question's score minus the
@@ -54,10 +69,7 @@ class ExemplarTable:
     groups: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        by: dict[str, list[int]] = {}
-        for i, k in enumerate(self.keys):
-            by.setdefault(k, []).append(i)
-        object.__setattr__(self, "groups", {k: np.asarray(v, dtype=np.intp) for k, v in by.items()})
+        object.__setattr__(self, "groups", group_rows(self.keys))
 
     def closest(self, vec: np.ndarray, own_key: str, k: int) -> Closest | None:
         """None when the question has fewer than MIN_OWN exemplars (or no other question has any)."""
@@ -102,9 +114,7 @@ def load_exemplars(path: str | None = None) -> ExemplarTable | None:
     p = Path(path) if path else exemplars_path()
     try:
         with np.load(p, allow_pickle=False) as z:
-            vecs = z["vectors"].astype(np.float32)
-            norms = np.linalg.norm(vecs, axis=1, keepdims=True)
             return ExemplarTable(tuple(str(k) for k in z["keys"]), tuple(str(q) for q in z["questions"]),
-                                 tuple(str(q) for q in z["prompts"]), vecs / np.maximum(norms, 1e-9), str(z["encoder_sha256"]))
+                                 tuple(str(q) for q in z["prompts"]), as_stored(z["vectors"]), str(z["encoder_sha256"]))
     except (OSError, ValueError, KeyError):
         return None

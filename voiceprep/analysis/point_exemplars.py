@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from voiceprep.analysis.exemplars import as_stored, group_rows
+
 if TYPE_CHECKING:
     from voiceprep.analysis.coverage import AnswerSignals
 
@@ -61,10 +63,7 @@ class PointExemplars:
             raise ValueError("point exemplar arrays differ in length")
         if len(self.labels) and (self.labels.min() < 0 or self.labels.max() >= len(LABELS)):
             raise ValueError("point exemplar label out of range")
-        by: dict[str, list[int]] = {}
-        for i, k in enumerate(self.keys):
-            by.setdefault(k, []).append(i)
-        object.__setattr__(self, "groups", {k: np.asarray(v, dtype=np.intp) for k, v in by.items()})
+        object.__setattr__(self, "groups", group_rows(self.keys))
 
     def covers(self, keys: list[str]) -> bool:
         """Every point has at least one `covered` exemplar (else round 24's look judges the answer)."""
@@ -139,10 +138,10 @@ def load_point_exemplars(path: str | None = None, without: frozenset[str] = froz
     p = Path(path) if path else point_exemplars_path()
     try:
         with np.load(p, allow_pickle=False) as z:
-            vecs = z["vectors"].astype(np.float32)
+            vecs = z["vectors"]
             if vecs.ndim != 2 or not np.isfinite(vecs).all():
                 raise ValueError("bad vectors")
-            vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+            vecs = as_stored(vecs)
             return PointExemplars(tuple(str(k) for k in z["keys"]), z["labels"].astype(np.int8), vecs,
                                   tuple(str(s) for s in z["sources"]), str(z["encoder_sha256"]))
     except (OSError, ValueError, KeyError):

@@ -98,6 +98,16 @@ def record_key(prompt: str, point_text: str) -> str:
     return point_key(f"{prompt}\n{point_text}")
 
 
+# how an answer passed the first pass's gates (coverage.gate_opening) for its partial points to be
+# promoted: round 20 allowed every opening; round 22 not "margin", an answer about this question
+# only as a whole (a love-of-the-product answer to "why Netflix" is topical by nature); round 19
+# also allowed None, an answer the gates closed
+PROMOTE_IN: tuple[str | None, ...] = ("strong", "sim")
+# every value coverage.gate_opening returns; round 25 re-decides partials whatever opened the gates,
+# or if nothing did (its exemplar features, not the opening, tell an off-topic answer apart)
+OPENINGS: tuple[str | None, ...] = ("strong", "sim", "margin", None)
+
+
 @dataclass(frozen=True)
 class PointRecord:
     """How the first pass did on one point in the labelled answers."""
@@ -197,11 +207,7 @@ class PointReview:
     prior_promotion: float
     features: tuple[str, ...] = FEATURES  # the columns the trees read, by name (a subset of FEATURES)
     encoder_sha256: str = ""
-    promote_in: tuple[str | None, ...] = ()  # the openings whose partial points it re-decides (may_review)
-
-    def __post_init__(self) -> None:
-        if not self.promote_in:  # files before round 25 do not say: round 22's rule
-            object.__setattr__(self, "promote_in", PROMOTE_IN)
+    promote_in: tuple[str | None, ...] = PROMOTE_IN  # the openings whose partial points it re-decides (may_review)
 
     @property
     def uses_exemplars(self) -> bool:
@@ -230,7 +236,7 @@ class PointReview:
         features = tuple(str(f) for f in d["features"])
         if not features or not set(features) <= set(FEATURES) or len(set(features)) != len(features):
             raise ValueError("point review was fitted on features this version does not compute")
-        promote_in = tuple(d.get("promote_in") or PROMOTE_IN)
+        promote_in = tuple(d.get("promote_in") or PROMOTE_IN)  # files before round 25 do not say: round 22's rule
         if not set(promote_in) <= set(OPENINGS):
             raise ValueError("point review names a gate opening this version does not know")
         return cls(Trees.from_dict(d["trees"], len(features)), float(d["threshold"]),
@@ -260,14 +266,6 @@ def load_review(path: str | None = None) -> PointReview | None:
         return None
 
 
-# how an answer passed the first pass's gates (coverage.gate_opening) for its partial points to be
-# promoted: round 20 allowed every opening; round 22 not "margin", an answer about this question
-# only as a whole (a love-of-the-product answer to "why Netflix" is topical by nature); round 19
-# also allowed None, an answer the gates closed
-PROMOTE_IN: tuple[str | None, ...] = ("strong", "sim")
-# every value coverage.gate_opening returns; round 25 re-decides partials whatever opened the gates,
-# or if nothing did (its exemplar features, not the opening, tell an off-topic answer apart)
-OPENINGS: tuple[str | None, ...] = ("strong", "sim", "margin", None)
 
 
 def may_review(status: str, has_words: bool, exemplar_closed: bool, opening: str | None,
