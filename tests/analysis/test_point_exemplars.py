@@ -200,3 +200,27 @@ def test_a_built_in_question_is_judged_with_its_exemplars_and_an_edited_one_with
     assert e.coverage.review == "point-review"  # one point has no exemplars: round 24's look for the answer
     off = analyze(Transcript.from_text(text), bank, q, None, AnalysisOptions(exemplar_review=False))
     assert off.coverage.review == "point-review"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("damage", ["width", "encoder"])
+def test_a_table_that_does_not_fit_falls_back_to_round_24s_look(tmp_path: Path, damage: str) -> None:
+    """A table of vectors of another width, or from another encoder than the review's, would
+    fail mid-analysis or judge with meaningless features: round 24's look judges instead."""
+    from voiceprep.analysis import review as rv
+    from voiceprep.analysis.analyzer import analyze
+    from voiceprep.analysis.transcript import Transcript
+    from voiceprep.bank.loader import load_banks
+
+    bank, q = load_banks(ROOT / "questions").resolve("netflix-pm/home-discovery")
+    keys = [record_key(q.prompt, kp.text) for kp in q.key_points]
+    shipped = rv.load_review(str(rv.review_path(rv.EXEMPLAR_FILE)))
+    assert shipped is not None
+    dim, sha = (2, shipped.encoder_sha256) if damage == "width" else (_shipped().vectors.shape[1], "another encoder")
+    vecs = np.ones((len(keys), dim), dtype=np.float32) / math.sqrt(dim)
+    pex.PointExemplars(tuple(keys), np.full(len(keys), pex.LABELS.index("covered"), dtype=np.int8), vecs,
+                       tuple("s" for _ in keys), sha).save(tmp_path / pex.FILE)
+    text = "People scroll for ages and never press play. I would test fewer, more personal rows in an A/B test."
+    r = analyze(Transcript.from_text(text), bank, q, None, AnalysisOptions(point_exemplars=str(tmp_path / pex.FILE)))
+    assert r.coverage.review == "point-review"
+    assert len(r.coverage.points) == len(keys)

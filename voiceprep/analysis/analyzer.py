@@ -135,21 +135,24 @@ def judge_coverage(transcript: Transcript, tokens: list[Token], filler_tokens: s
     result = cov.decide(signals, model, transcript)
     result.model = model_name
     if options.point_review and signals.embeddings_used:
-        review, exemplars = pick_review(question, options)
+        width = signals.window_vecs.shape[1] if signals.window_vecs is not None else None
+        review, exemplars = pick_review(question, options, width)
         if review is not None:
             apply_review(review, question.prompt, signals, model, result, exemplars)
     return result
 
 
-def pick_review(question: Question, options: AnalysisOptions) -> tuple[PointReview | None, PointExemplars | None]:
+def pick_review(question: Question, options: AnalysisOptions,
+                width: int | None = None) -> tuple[PointReview | None, PointExemplars | None]:
     """Round 25's second look where every key point of the question has point exemplars, else
-    round 24's (a user's own question, an edited point, a missing or damaged file)."""
+    round 24's (a user's own question, an edited point, a missing or damaged file, or a table that
+    does not belong with the review or with the encoder's vectors of ``width``)."""
     if options.exemplar_review:
         exemplars = load_point_exemplars(options.point_exemplars, options.exemplars_without)
         keys = [record_key(question.prompt, kp.text) for kp in question.key_points]
-        if exemplars is not None and exemplars.covers(keys):
+        if exemplars is not None and exemplars.covers(keys) and width in (None, exemplars.vectors.shape[1]):
             review = load_review(options.review_exemplars or str(review_path(EXEMPLAR_FILE)))
-            if review is not None and review.uses_exemplars:
+            if review is not None and review.uses_exemplars and review.encoder_sha256 == exemplars.encoder_sha256:
                 return review, exemplars
     return load_review(options.review), None
 
